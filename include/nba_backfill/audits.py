@@ -1,0 +1,119 @@
+"""Audits of player_game_summary, computed in SQL against the target.
+
+Each check is one SQL file under include/sql/audit/; this module only runs them and turns
+their rows into a verdict with a message that says what failed and where.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nba_backfill.config import Settings
+from nba_backfill.days import DayRange
+from nba_backfill.warehouse import Warehouse
+
+MAX_LISTED = 10
+
+
+class AuditError(RuntimeError):
+    """One or more audits failed; the message lists each failure and where it is."""
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    summary: str
+    details: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        head = f"[{'PASS' if self.passed else 'FAIL'}] {self.name}: {self.summary}"
+        shown = self.details[:MAX_LISTED]
+        more = len(self.details) - len(shown)
+        lines = [head, *(f"    - {d}" for d in shown)]
+        if more > 0:
+            lines.append(f"    ... and {more} more")
+        return "\n".join(lines)
+
+
+@dataclass
+class AuditReport:
+    day_range: DayRange
+    checks: list[Check]
+    figures: dict[str, Any]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def describe(self) -> str:
+        return "\n".join(c.describe() for c in self.checks)
+
+    def raise_for_failures(self) -> None:
+        if not self.passed:
+            failed = [c for c in self.checks if not c.passed]
+            raise AuditError(
+                f"{len(failed)} audit(s) failed for {self.day_range}:\n"
+                + "\n".join(c.describe() for c in failed)
+            )
+
+
+def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> AuditReport:
+    """Keys unique, every Final game loaded with both teams, NULL-minutes share in band."""
+    bounds = {"start_date": day_range.start, "end_date": day_range.end}
+    labels = {"audit": "pass1"}
+
+    dupes = warehouse.run("audit/duplicate_keys", bounds, labels=labels).rows
+    keys = Check(
+        "one row per (game_id, player_lookup)",
+        not dupes,
+        "no duplicate keys" if not dupes else f"{len(dupes)} duplicated key(s)",
+        [f"{r['game_date']} {r['game_id']} {r['player_lookup']}: {r['copies']} rows" for r in dupes],
+    )
+
+    bad_games = warehouse.run("audit/game_coverage", bounds, labels=labels).rows
+    coverage = Check(
+        "every Final game present with both teams",
+        not bad_games,
+        "all Final games have rows for both teams"
+        if not bad_games
+        else f"{len(bad_games)} Final game(s) incomplete",
+        [
+            f"{r['game_date']} {r['game_id']}: {r['problem']} "
+            f"({r['player_rows']} rows, {r['teams']} team(s))"
+            for r in bad_games
+        ],
+    )
+
+    share_row = warehouse.run("audit/null_minutes_share", bounds, labels=labels).rows[0]
+    share = share_row["null_minutes_share"]
+    lo, hi = cfg.null_minutes_min_share, cfg.null_minutes_max_share
+    if not share_row["gamebook_rows"]:
+        minutes = Check("NULL minutes_played share", True, "no gamebook rows in range: not measured")
+    else:
+        in_band = lo <= share <= hi
+        minutes = Check(
+            "NULL minutes_played share",
+            in_band,
+            f"{share:.1%} of {share_row['gamebook_rows']} gamebook rows "
+            f"(band {lo:.0%}-{hi:.0%})",
+            []
+            if in_band
+            else [
+                "outside the configured band: check the gamebook feed for missing DNP rows or "
+                "unparseable minutes, or adjust NBA_NULL_MINUTES_MIN_SHARE / _MAX_SHARE"
+            ],
+        )
+
+    figures = {
+        "game_days": share_row["game_days"],
+        "games": share_row["games"],
+        "pass1_rows": share_row["pass1_rows"],
+        "gamebook_rows": share_row["gamebook_rows"],
+        "bdl_rows": share_row["bdl_rows"],
+        "null_minutes_share": share,
+        "duplicate_keys": len(dupes),
+        "incomplete_games": len(bad_games),
+    }
+    return AuditReport(day_range, [keys, coverage, minutes], figures)

@@ -1,0 +1,201 @@
+"""Command line of the project: `python -m nba_backfill.cli <command>` (see --help).
+
+Run it with the README's environment (`source scripts/env.sh`): the warehouse is the one
+behind the Airflow connection NBA_WAREHOUSE_CONN_ID, Airflow is the project-local one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+from nba_backfill.config import settings
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _warehouse():
+    from nba_backfill.warehouse import get_warehouse
+
+    return get_warehouse()
+
+
+def _local_duckdb():
+    from nba_backfill.warehouse.duckdb_backend import DuckDBWarehouse
+
+    warehouse = _warehouse()
+    if not isinstance(warehouse, DuckDBWarehouse):
+        sys.exit(
+            f"this command builds the embedded warehouse, but connection "
+            f"{settings().warehouse_conn_id!r} is {warehouse!r}; point NBA_WAREHOUSE_CONN_ID "
+            "at a duckdb connection"
+        )
+    return warehouse
+
+
+def build_demo_warehouse(start: dt.date, end: dt.date, seed: int, fresh: bool = True) -> dict:
+    """(Re)build the local DuckDB warehouse: schema + seeded demo data for the range."""
+    from nba_backfill import demo_data
+
+    warehouse = _local_duckdb()
+    if fresh and warehouse.path.exists():
+        warehouse.path.unlink()
+        Path(f"{warehouse.path}.wal").unlink(missing_ok=True)
+    warehouse.apply_schema()
+    started = time.perf_counter()
+    data = demo_data.generate(start, end, seed=seed)
+    generated = time.perf_counter() - started
+    rows = {name: warehouse.load_arrow(name, table) for name, table in data.tables.items()}
+    warehouse.checkpoint()
+    return {
+        "path": str(warehouse.path),
+        "rows": rows,
+        "generate_s": generated,
+        "total_s": time.perf_counter() - started,
+        "stats": data.stats,
+    }
+
+
+def cmd_build_demo(args) -> int:
+    out = build_demo_warehouse(args.start, args.end, args.seed)
+    print(f"Built {out['path']} with demo data {args.start} .. {args.end} (seed {args.seed}):")
+    for name, count in out["rows"].items():
+        print(f"  nba_raw.{name:<28} {count:>10,} rows")
+    print(f"  generated in {out['generate_s']:.1f} s, loaded in {out['total_s']:.1f} s total")
+    return 0
+
+
+def cmd_apply_schema(args) -> int:
+    names = _warehouse().apply_schema()
+    print("applied: " + ", ".join(names))
+    return 0
+
+
+def cmd_load_fixtures(args) -> int:
+    warehouse = _local_duckdb()
+    warehouse.apply_schema()
+    for csv in sorted(Path(args.directory).glob("*.csv")):
+        print(f"  nba_raw.{csv.stem}: {warehouse.load_csv(csv.stem, csv)} rows")
+    return 0
+
+
+def cmd_ensure_pool(args) -> int:
+    from nba_backfill.runner import ensure_pool
+
+    cfg = settings()
+    ensure_pool(
+        cfg.write_pool,
+        cfg.write_pool_slots,
+        "Concurrent writes to nba_analytics.player_game_summary (BigQuery: 2 mutating DML "
+        "statements per table at once)",
+    )
+    return 0
+
+
+def print_summary(start: dt.date, end: dt.date, outcome=None) -> bool:
+    """What the table holds for the range, with the audits. True if every audit passed."""
+    from nba_backfill.audits import audit_pass1
+    from nba_backfill.checksum import table_checksum
+    from nba_backfill.days import DayRange
+
+    warehouse = _warehouse()
+    day_range = DayRange(start, end, "summary")
+    report = audit_pass1(warehouse, day_range, settings())
+    f = report.figures
+    print()
+    print(f"Summary for {start} .. {end} ({warehouse!r})")
+    if outcome is not None:
+        print(f"  Pass 1 run            {outcome.state} in {outcome.seconds:.1f} s ({outcome.run_id})")
+        loads = outcome.xcoms.get("load_day") or []
+        if isinstance(loads, dict):
+            loads = [loads]
+        if loads:
+            merged = sum(x["rows"] or 0 for x in loads)
+            sql_s = sum(x["seconds"] for x in loads)
+            print(
+                f"  load_day tasks        {len(loads)} (rows merged {merged:,}, "
+                f"SQL time {sql_s:.1f} s, {sql_s / len(loads) * 1000:.0f} ms/day)"
+            )
+    print(f"  game days loaded      {f['game_days']}")
+    print(f"  games                 {f['games']}")
+    print(
+        f"  rows written          {f['pass1_rows']:,} "
+        f"(gamebook {f['gamebook_rows'] or 0:,}, balldontlie {f['bdl_rows'] or 0:,})"
+    )
+    share = f["null_minutes_share"]
+    print(f"  NULL minutes share    {share:.1%}" if share is not None else "  NULL minutes share    -")
+    print(f"  table checksum        {table_checksum(warehouse, start, end)}")
+    print("  audits:")
+    for line in report.describe().splitlines():
+        print(f"    {line}")
+    return report.passed
+
+
+def cmd_demo(args) -> int:
+    from nba_backfill.runner import PASS1_DAG_ID, run_dag
+
+    started = time.perf_counter()
+    print(f"[1/2] Building the local warehouse with demo data {args.start} .. {args.end}")
+    built = build_demo_warehouse(args.start, args.end, args.seed)
+    for name, count in built["rows"].items():
+        print(f"      nba_raw.{name:<28} {count:>8,} rows")
+    print(f"      done in {built['total_s']:.1f} s")
+    print(f"[2/2] Pass 1 through Airflow ({PASS1_DAG_ID}, dag.test)")
+    outcome = run_dag(
+        PASS1_DAG_ID,
+        {"start_date": args.start.isoformat(), "end_date": args.end.isoformat()},
+        xcom_tasks=("load_day",),
+    )
+    passed = print_summary(args.start, args.end, outcome)
+    print(f"\nmake demo finished in {time.perf_counter() - started:.1f} s")
+    return 0 if outcome.ok and passed else 1
+
+
+def cmd_summary(args) -> int:
+    return 0 if print_summary(args.start, args.end) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nba_backfill.cli", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def ranged(name: str, help_: str, default_start="2021-10-19", default_end="2021-11-18"):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--start", type=_date, default=_date(default_start))
+        p.add_argument("--end", type=_date, default=_date(default_end))
+        return p
+
+    p = ranged("build-demo", "(re)build the local warehouse with seeded demo data")
+    p.add_argument("--seed", type=int, default=20211019)
+    p.set_defaults(func=cmd_build_demo)
+    p = ranged("demo", "build demo data, run Pass 1 through Airflow, print a summary")
+    p.add_argument("--seed", type=int, default=20211019)
+    p.set_defaults(func=cmd_demo)
+    ranged("summary", "print what the table holds for a range, with audits").set_defaults(
+        func=cmd_summary
+    )
+    sub.add_parser("apply-schema", help="create datasets and tables if missing").set_defaults(
+        func=cmd_apply_schema
+    )
+    p = sub.add_parser("load-fixtures", help="load CSVs in the contract's layout")
+    p.add_argument("directory")
+    p.set_defaults(func=cmd_load_fixtures)
+    sub.add_parser("ensure-pool", help="create/resize the write pool").set_defaults(
+        func=cmd_ensure_pool
+    )
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
+    sys.exit(main())

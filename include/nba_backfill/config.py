@@ -1,0 +1,131 @@
+"""Settings of the package, read once from the environment.
+
+Every knob has a documented default (see `.env.example`); nothing else in the package
+reads `os.environ`. Invalid values fail here, with the variable's name and the fix, before
+any task touches the warehouse.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SQL_DIR = PROJECT_ROOT / "include" / "sql"
+
+# BigQuery naming rules (https://cloud.google.com/bigquery/docs/datasets#dataset-naming and
+# project ids): validated so that an identifier can be rendered into SQL text safely.
+_DATASET_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,1023}$")
+_PROJECT_RE = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+
+
+class ConfigError(ValueError):
+    """A setting is invalid; the message names the variable and how to fix it."""
+
+
+def validate_dataset(name: str, setting: str) -> str:
+    if not _DATASET_RE.match(name or ""):
+        raise ConfigError(
+            f"{setting}={name!r} is not a valid dataset name: use letters, digits and "
+            "underscores, starting with a letter or underscore."
+        )
+    return name
+
+
+def validate_project(name: str, setting: str) -> str:
+    if not _PROJECT_RE.match(name or ""):
+        raise ConfigError(
+            f"{setting}={name!r} is not a valid Google Cloud project id: 6-30 lower-case "
+            "letters, digits or hyphens, starting with a letter."
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Settings:
+    # The Airflow connection the DAGs use; its type picks the backend
+    # (`duckdb` -> embedded DuckDB file, `google_cloud_platform` -> BigQuery).
+    warehouse_conn_id: str = "nba_warehouse"
+    raw_dataset: str = "nba_raw"
+    analytics_dataset: str = "nba_analytics"
+    # Airflow pool that bounds concurrent writes to the output table. BigQuery runs at
+    # most 2 mutating DML statements per table at once, so the pool has 2 slots.
+    write_pool: str = "nba_warehouse_writes"
+    write_pool_slots: int = 2
+    # BigQuery: bytes a single query may bill before BigQuery refuses it (0 = no cap).
+    maximum_bytes_billed: int = 50 * 1024**3
+    bigquery_location: str = "US"
+    # Audit: accepted share of gamebook rows with NULL minutes_played (players who
+    # dressed but did not play).
+    null_minutes_min_share: float = 0.35
+    null_minutes_max_share: float = 0.45
+    # DuckDB: how long a statement waits for another process's write lock.
+    duckdb_lock_timeout_s: float = 120.0
+    # Local data folder (git-ignored) for the embedded warehouse.
+    local_data_dir: Path = PROJECT_ROOT / "data"
+
+    @property
+    def default_duckdb_path(self) -> Path:
+        return self.local_data_dir / "warehouse.duckdb"
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; set e.g. {name}={default}") from None
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer; set e.g. {name}={default}") from None
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r} must be >= 0")
+    return value
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build Settings from environment variables (all optional, prefixed NBA_)."""
+    env = dict(os.environ if env is None else env)
+    d = Settings()
+    settings = Settings(
+        warehouse_conn_id=env.get("NBA_WAREHOUSE_CONN_ID") or d.warehouse_conn_id,
+        raw_dataset=validate_dataset(
+            env.get("NBA_RAW_DATASET") or d.raw_dataset, "NBA_RAW_DATASET"
+        ),
+        analytics_dataset=validate_dataset(
+            env.get("NBA_ANALYTICS_DATASET") or d.analytics_dataset, "NBA_ANALYTICS_DATASET"
+        ),
+        write_pool=env.get("NBA_WRITE_POOL") or d.write_pool,
+        write_pool_slots=_int(env, "NBA_WRITE_POOL_SLOTS", d.write_pool_slots) or 1,
+        maximum_bytes_billed=_int(env, "NBA_MAXIMUM_BYTES_BILLED", d.maximum_bytes_billed),
+        bigquery_location=env.get("NBA_BIGQUERY_LOCATION") or d.bigquery_location,
+        null_minutes_min_share=_float(env, "NBA_NULL_MINUTES_MIN_SHARE", d.null_minutes_min_share),
+        null_minutes_max_share=_float(env, "NBA_NULL_MINUTES_MAX_SHARE", d.null_minutes_max_share),
+        duckdb_lock_timeout_s=_float(env, "NBA_DUCKDB_LOCK_TIMEOUT_S", d.duckdb_lock_timeout_s),
+        local_data_dir=Path(env.get("NBA_LOCAL_DATA_DIR") or d.local_data_dir),
+    )
+    if not 0 <= settings.null_minutes_min_share <= settings.null_minutes_max_share <= 1:
+        raise ConfigError(
+            "NBA_NULL_MINUTES_MIN_SHARE / NBA_NULL_MINUTES_MAX_SHARE must satisfy "
+            f"0 <= min <= max <= 1 (got {settings.null_minutes_min_share}, "
+            f"{settings.null_minutes_max_share})"
+        )
+    return settings
+
+
+@functools.cache
+def settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return load_settings()

@@ -1,0 +1,92 @@
+"""The warehouse seam: one narrow interface, two backends (DuckDB and BigQuery).
+
+A task asks a Warehouse to run one SQL file of include/sql with bound parameters and
+gets back rows (for a SELECT) or the number of affected rows (for DML). Nothing else of
+the backend leaks into the DAGs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from nba_backfill.sql import Identifiers
+
+_LABEL_RE = re.compile(r"[^a-z0-9_-]")
+
+
+class QueryError(RuntimeError):
+    """A statement failed in the warehouse; the message names the SQL file."""
+
+
+@dataclass
+class QueryResult:
+    sql_name: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    affected_rows: int | None = None
+    bytes_processed: int | None = None
+    job_id: str | None = None
+    elapsed_s: float = 0.0
+
+
+def check_parameters(sql_name: str, wanted: tuple[str, ...], given: Mapping[str, Any]) -> dict:
+    """The parameters the statement references, all present and of a bindable type."""
+    missing = [p for p in wanted if p not in given]
+    if missing:
+        raise QueryError(f"{sql_name}: missing query parameter(s) {', '.join('@' + m for m in missing)}")
+    bound = {}
+    for name in wanted:
+        value = given[name]
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            if item is not None and not isinstance(
+                item, str | int | float | bool | dt.date | dt.datetime
+            ):
+                raise QueryError(f"{sql_name}: @{name} has unsupported type {type(item).__name__}")
+        bound[name] = list(value) if isinstance(value, tuple) else value
+    return bound
+
+
+def clean_labels(labels: Mapping[str, Any] | None) -> dict[str, str]:
+    """BigQuery label rules: lower-case letters, digits, '_' and '-', at most 63 chars."""
+    out = {}
+    for key, value in (labels or {}).items():
+        k = _LABEL_RE.sub("_", str(key).lower())[:63]
+        if k and k[0].isalpha():
+            out[k] = _LABEL_RE.sub("_", str(value).lower())[:63]
+    return out
+
+
+class Warehouse(ABC):
+    """Run one SQL file of include/sql with bound parameters."""
+
+    backend: str
+    identifiers: Identifiers
+
+    @abstractmethod
+    def run(
+        self,
+        sql_name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> QueryResult:
+        """Run include/sql/<sql_name>.sql; SELECT -> rows, DML -> affected_rows."""
+
+    def apply_schema(self) -> list[str]:
+        """Create the datasets and tables of include/sql/ddl if they do not exist."""
+        from nba_backfill.sql import ddl_names
+
+        self.create_datasets()
+        names = ddl_names()
+        for name in names:
+            self.run(name)
+        return names
+
+    @abstractmethod
+    def create_datasets(self) -> None:
+        """Create the raw and analytics datasets (schemas) if missing."""

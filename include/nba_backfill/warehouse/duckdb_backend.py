@@ -1,0 +1,178 @@
+"""Embedded warehouse: a DuckDB file, reached by transpiling the BigQuery SQL files.
+
+- Datasets are DuckDB schemas (`nba_raw`, `nba_analytics`) in one file.
+- Parameters are bound by DuckDB (`$day`), never pasted into the SQL text.
+- A query on a `require_partition_filter` table without a `game_date` filter is refused
+  before it runs (see nba_backfill.sql.check_partition_filters), as BigQuery would.
+- A DuckDB file admits one writer process. Airflow runs each task in its own process, so
+  every statement opens the file, runs, and closes it; a process that finds the file
+  locked retries with a short jittered back-off until `lock_timeout_s`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from nba_backfill.sql import Identifiers, compile_duckdb
+from nba_backfill.warehouse.base import QueryError, QueryResult, Warehouse, check_parameters
+
+log = logging.getLogger(__name__)
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error)
+    return "Could not set lock on file" in text or "Conflicting lock" in text
+
+
+class DuckDBWarehouse(Warehouse):
+    backend = "duckdb"
+
+    def __init__(
+        self,
+        path: str | Path,
+        identifiers: Identifiers | None = None,
+        lock_timeout_s: float = 120.0,
+    ) -> None:
+        self.path = Path(path)
+        self.identifiers = identifiers or Identifiers()
+        if self.identifiers.project is not None:
+            raise ValueError("DuckDB datasets are schemas of one file: no project")
+        self.lock_timeout_s = lock_timeout_s
+        self.lock_waits = 0  # how many times this instance waited for another writer
+
+    def __repr__(self) -> str:
+        return f"DuckDBWarehouse({str(self.path)!r})"
+
+    def connect(self):
+        """Open the file, waiting for another process's lock to go away."""
+        import duckdb
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.01
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as error:
+                if not _is_lock_error(error) or time.monotonic() > deadline:
+                    raise
+                self.lock_waits += 1
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 0.5)
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+
+    def run(
+        self,
+        sql_name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> QueryResult:
+        import duckdb
+
+        compiled = compile_duckdb(sql_name, self.identifiers)
+        bound = check_parameters(sql_name, compiled.parameters, params or {})
+        started = time.perf_counter()
+        con = self.connect()
+        try:
+            cursor = con.execute(compiled.text, bound) if bound else con.execute(compiled.text)
+            result = QueryResult(sql_name=sql_name)
+            if cursor.description is not None:
+                columns = [d[0] for d in cursor.description]
+                rows = cursor.fetchall()
+                if compiled.is_dml:
+                    result.affected_rows = int(rows[0][0]) if rows else 0
+                else:
+                    result.rows = [dict(zip(columns, row, strict=True)) for row in rows]
+        except duckdb.Error as error:
+            raise QueryError(f"{sql_name} failed on DuckDB {self.path}: {error}") from error
+        finally:
+            con.close()
+        result.elapsed_s = time.perf_counter() - started
+        log.info(
+            "%s: %s in %.3fs%s",
+            sql_name,
+            f"{result.affected_rows} rows affected"
+            if compiled.is_dml
+            else f"{len(result.rows)} rows",
+            result.elapsed_s,
+            f" (labels {dict(labels)})" if labels else "",
+        )
+        return result
+
+    def create_datasets(self) -> None:
+        con = self.connect()
+        try:
+            for dataset in (self.identifiers.raw_dataset, self.identifiers.analytics_dataset):
+                con.execute(f'create schema if not exists "{dataset}"')
+        finally:
+            con.close()
+
+    def load_arrow(self, table: str, data, *, replace_dates: bool = True) -> int:
+        """Load an Arrow table into a raw table (demo data, fixtures).
+
+        With `replace_dates`, rows of the same game dates are deleted first, so that a
+        reload of a range replaces it instead of duplicating it.
+        """
+        dataset = self.identifiers.raw_dataset
+        con = self.connect()
+        try:
+            con.execute("begin")
+            con.register("_incoming", data)
+            columns = [r[0] for r in con.execute(f'describe "{dataset}"."{table}"').fetchall()]
+            missing = [c for c in columns if c not in data.column_names]
+            select = ", ".join(
+                f'"{c}"' if c not in missing else f'null as "{c}"' for c in columns
+            )
+            if replace_dates:
+                con.execute(
+                    f'delete from "{dataset}"."{table}" where game_date in '
+                    "(select distinct game_date from _incoming)"
+                )
+            con.execute(
+                f'insert into "{dataset}"."{table}" select {select} from _incoming '
+                "order by game_date"
+            )
+            con.execute("commit")
+            con.unregister("_incoming")
+            return data.num_rows
+        except Exception:
+            con.execute("rollback")
+            raise
+        finally:
+            con.close()
+
+    def checkpoint(self) -> None:
+        con = self.connect()
+        try:
+            con.execute("checkpoint")
+        finally:
+            con.close()
+
+    def load_csv(self, table: str, path: str | Path) -> int:
+        """Load a CSV in the contract's layout (header row; missing columns -> NULL)."""
+        dataset = self.identifiers.raw_dataset
+        con = self.connect()
+        try:
+            con.execute("begin")
+            before = con.execute(f'select count(*) from "{dataset}"."{table}"').fetchone()[0]
+            con.execute(
+                f'insert into "{dataset}"."{table}" by name '
+                "select * from read_csv($path, header = true, all_varchar = true)",
+                {"path": str(path)},
+            )
+            after = con.execute(f'select count(*) from "{dataset}"."{table}"').fetchone()[0]
+            con.execute("commit")
+            return after - before
+        except Exception:
+            con.execute("rollback")
+            raise
+        finally:
+            con.close()

@@ -1,0 +1,223 @@
+-- Pass 1: the box-score columns of player_game_summary for ONE game day.
+--
+-- Parameter: @day (DATE). One statement, a MERGE: its source reads only @day's partition
+-- of each raw table, its target rows are restricted to @day, and it names only Pass 1
+-- columns, so the shot-zone columns written by Pass 2 survive any re-run of a day.
+--
+-- Rules (data-contract.md, "Pass 1 columns"), and the choices made where it is silent:
+-- * Only games with a `Final` schedule row are loaded.
+-- * player_lookup is normalised again (lower case, a-z only: this also strips the
+--   numeric id prefixes some feeds add); rows left without a lookup are dropped.
+-- * Duplicate raw rows of a (game_id, player_lookup) keep the latest processed_at; ties
+--   (identical re-deliveries) are broken by minutes then points so the pick is stable.
+-- * Precedence per game: a game with any gamebook row takes all of its rows from the
+--   gamebook; a game with none takes them from balldontlie (active players only, no
+--   plus_minus).
+-- * minutes_played: "MM:SS" (gamebook) or "MM" / "MM:SS" (balldontlie) -> decimal
+--   minutes rounded to 2 places. NULL when the player is not active, for NULL or "-",
+--   and for anything malformed (letters, seconds >= 60, a third field).
+-- * A negative count is not a count: it becomes NULL. A pair whose makes exceed its
+--   attempts (FG, 3PT, FT) becomes NULL on both sides; ts_pct / efg_pct are then NULL.
+--   ts_pct and efg_pct are NULL where their denominator is 0.
+-- * A team_abbr that is neither of the game's teams is kept as delivered, with NULL
+--   opponent_team_abbr and home_game (the audit reports the game).
+-- * Rows of @day that the sources no longer produce (a game no longer Final, a player
+--   gone from a corrected roster) are deleted: a day always mirrors its sources.
+merge {{ analytics }}.player_game_summary as t
+using (
+  with
+  final_games as (
+    select game_id, season_year, home_team_abbr, away_team_abbr
+    from {{ raw }}.nbac_schedule
+    where game_date = @day and game_status = 'Final'
+    qualify row_number() over (partition by game_id order by home_team_abbr) = 1
+  ),
+
+  gamebook_rows as (
+    select
+      g.game_id,
+      regexp_replace(lower(coalesce(g.player_lookup, g.player_name)), r'[^a-z]', '') as player_lookup,
+      g.player_name as player_full_name,
+      upper(trim(g.team_abbr)) as team_abbr,
+      lower(trim(g.player_status)) as player_status,
+      trim(g.minutes) as minutes_raw,
+      g.points,
+      g.assists,
+      g.offensive_rebounds,
+      g.defensive_rebounds,
+      g.total_rebounds,
+      g.steals,
+      g.blocks,
+      g.turnovers,
+      g.personal_fouls,
+      g.field_goals_made,
+      g.field_goals_attempted,
+      g.three_pointers_made,
+      g.three_pointers_attempted,
+      g.free_throws_made,
+      g.free_throws_attempted,
+      g.plus_minus,
+      g.processed_at,
+      'nbac_gamebook' as primary_source_used
+    from {{ raw }}.nbac_gamebook_player_stats as g
+    where g.game_date = @day
+  ),
+
+  bdl_rows as (
+    select
+      b.game_id,
+      regexp_replace(lower(coalesce(b.player_lookup, b.player_full_name)), r'[^a-z]', '') as player_lookup,
+      b.player_full_name,
+      upper(trim(b.team_abbr)) as team_abbr,
+      'active' as player_status,
+      trim(b.minutes) as minutes_raw,
+      b.points,
+      b.assists,
+      b.offensive_rebounds,
+      b.defensive_rebounds,
+      b.rebounds as total_rebounds,
+      b.steals,
+      b.blocks,
+      b.turnovers,
+      b.personal_fouls,
+      b.field_goals_made,
+      b.field_goals_attempted,
+      b.three_pointers_made,
+      b.three_pointers_attempted,
+      b.free_throws_made,
+      b.free_throws_attempted,
+      cast(null as int64) as plus_minus,
+      b.processed_at,
+      'bdl_boxscores' as primary_source_used
+    from {{ raw }}.bdl_player_boxscores as b
+    where b.game_date = @day
+  ),
+
+  gamebook_games as (
+    select distinct game_id from gamebook_rows
+  ),
+
+  -- precedence per game, then one row per (game_id, player_lookup): the latest delivery
+  chosen as (
+    select *
+    from (
+      select * from gamebook_rows
+      union all
+      select * from bdl_rows
+      where game_id not in (select game_id from gamebook_games)
+    )
+    where player_lookup != '' and game_id in (select game_id from final_games)
+    qualify row_number() over (
+      partition by game_id, player_lookup
+      order by processed_at desc, minutes_raw desc, points desc
+    ) = 1
+  ),
+
+  -- counts that cannot be counts become NULL; makes above attempts void the pair
+  checked as (
+    select
+      c.*,
+      c.player_status = 'active' as is_active,
+      c.field_goals_made >= 0 and c.field_goals_made <= c.field_goals_attempted as fg_ok,
+      c.three_pointers_made >= 0 and c.three_pointers_made <= c.three_pointers_attempted as three_ok,
+      c.free_throws_made >= 0 and c.free_throws_made <= c.free_throws_attempted as ft_ok
+    from chosen as c
+  ),
+
+  day_rows as (
+    select
+      c.game_id,
+      f.season_year,
+      c.player_lookup,
+      c.player_full_name,
+      c.team_abbr,
+      case c.team_abbr
+        when f.home_team_abbr then f.away_team_abbr
+        when f.away_team_abbr then f.home_team_abbr
+      end as opponent_team_abbr,
+      case c.team_abbr
+        when f.home_team_abbr then true
+        when f.away_team_abbr then false
+      end as home_game,
+      c.is_active,
+      c.player_status,
+      case
+        when c.is_active and regexp_contains(c.minutes_raw, r'^[0-9]{1,3}(:[0-5][0-9])?$') then
+          round(
+            cast(split(c.minutes_raw, ':')[offset(0)] as int64)
+            + coalesce(cast(split(c.minutes_raw, ':')[safe_offset(1)] as int64), 0) / 60,
+            2
+          )
+      end as minutes_played,
+      case when c.points >= 0 then c.points end as points,
+      case when c.assists >= 0 then c.assists end as assists,
+      case when c.offensive_rebounds >= 0 then c.offensive_rebounds end as offensive_rebounds,
+      case when c.defensive_rebounds >= 0 then c.defensive_rebounds end as defensive_rebounds,
+      case when c.total_rebounds >= 0 then c.total_rebounds end as total_rebounds,
+      case when c.steals >= 0 then c.steals end as steals,
+      case when c.blocks >= 0 then c.blocks end as blocks,
+      case when c.turnovers >= 0 then c.turnovers end as turnovers,
+      case when c.personal_fouls >= 0 then c.personal_fouls end as personal_fouls,
+      case when c.fg_ok then c.field_goals_made end as fg_makes,
+      case when c.fg_ok then c.field_goals_attempted end as fg_attempts,
+      case when c.three_ok then c.three_pointers_made end as three_pt_makes,
+      case when c.three_ok then c.three_pointers_attempted end as three_pt_attempts,
+      case when c.ft_ok then c.free_throws_made end as ft_makes,
+      case when c.ft_ok then c.free_throws_attempted end as ft_attempts,
+      c.plus_minus,
+      c.primary_source_used
+    from checked as c
+    join final_games as f on f.game_id = c.game_id
+  )
+
+  select
+    d.*,
+    safe_divide(d.points, 2 * (d.fg_attempts + 0.44 * d.ft_attempts)) as ts_pct,
+    safe_divide(d.fg_makes + 0.5 * d.three_pt_makes, d.fg_attempts) as efg_pct
+  from day_rows as d
+) as s
+on t.game_date = @day and t.game_id = s.game_id and t.player_lookup = s.player_lookup
+when matched then update set
+  season_year = s.season_year,
+  player_full_name = s.player_full_name,
+  team_abbr = s.team_abbr,
+  opponent_team_abbr = s.opponent_team_abbr,
+  home_game = s.home_game,
+  is_active = s.is_active,
+  player_status = s.player_status,
+  minutes_played = s.minutes_played,
+  points = s.points,
+  assists = s.assists,
+  offensive_rebounds = s.offensive_rebounds,
+  defensive_rebounds = s.defensive_rebounds,
+  total_rebounds = s.total_rebounds,
+  steals = s.steals,
+  blocks = s.blocks,
+  turnovers = s.turnovers,
+  personal_fouls = s.personal_fouls,
+  fg_makes = s.fg_makes,
+  fg_attempts = s.fg_attempts,
+  three_pt_makes = s.three_pt_makes,
+  three_pt_attempts = s.three_pt_attempts,
+  ft_makes = s.ft_makes,
+  ft_attempts = s.ft_attempts,
+  plus_minus = s.plus_minus,
+  ts_pct = s.ts_pct,
+  efg_pct = s.efg_pct,
+  primary_source_used = s.primary_source_used,
+  pass1_processed_at = current_timestamp()
+when not matched by target then insert (
+  game_id, game_date, season_year, player_lookup, player_full_name, team_abbr,
+  opponent_team_abbr, home_game, is_active, player_status, minutes_played, points, assists,
+  offensive_rebounds, defensive_rebounds, total_rebounds, steals, blocks, turnovers,
+  personal_fouls, fg_makes, fg_attempts, three_pt_makes, three_pt_attempts, ft_makes,
+  ft_attempts, plus_minus, ts_pct, efg_pct, primary_source_used, pass1_processed_at
+) values (
+  s.game_id, @day, s.season_year, s.player_lookup, s.player_full_name, s.team_abbr,
+  s.opponent_team_abbr, s.home_game, s.is_active, s.player_status, s.minutes_played,
+  s.points, s.assists, s.offensive_rebounds, s.defensive_rebounds, s.total_rebounds,
+  s.steals, s.blocks, s.turnovers, s.personal_fouls, s.fg_makes, s.fg_attempts,
+  s.three_pt_makes, s.three_pt_attempts, s.ft_makes, s.ft_attempts, s.plus_minus,
+  s.ts_pct, s.efg_pct, s.primary_source_used, current_timestamp()
+)
+when not matched by source and t.game_date = @day then delete

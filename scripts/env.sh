@@ -1,0 +1,23 @@
+# Environment for running Airflow and the tools of this project locally.
+# Usage: `source scripts/env.sh` (the Makefile does it for every target).
+# Everything stays inside the checkout: AIRFLOW_HOME is .airflow/ (SQLite metadata DB),
+# the embedded warehouse is data/warehouse.duckdb; both are git-ignored.
+_nba_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+export NBA_PROJECT_ROOT="$_nba_root"
+export AIRFLOW_HOME="${AIRFLOW_HOME_OVERRIDE:-$_nba_root/.airflow}"
+export AIRFLOW__CORE__DAGS_FOLDER="$_nba_root/dags"
+export AIRFLOW__CORE__PLUGINS_FOLDER="$_nba_root/plugins"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export AIRFLOW__CORE__EXECUTOR="${AIRFLOW__CORE__EXECUTOR:-LocalExecutor}"
+export AIRFLOW__CORE__DEFAULT_TIMEZONE=utc
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-sqlite:///$AIRFLOW_HOME/airflow.db}"
+export AIRFLOW__API__HOST=127.0.0.1
+export AIRFLOW__API__PORT="${AIRFLOW__API__PORT:-8080}"
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS:-admin:admin}"
+# The warehouse the DAGs use: an Airflow connection (one setting picks it, see README).
+export NBA_WAREHOUSE_CONN_ID="${NBA_WAREHOUSE_CONN_ID:-nba_warehouse}"
+if [ -z "${AIRFLOW_CONN_NBA_WAREHOUSE:-}" ]; then
+  export AIRFLOW_CONN_NBA_WAREHOUSE="{\"conn_type\": \"duckdb\", \"extra\": {\"path\": \"$_nba_root/data/warehouse.duckdb\"}}"
+fi
+export PATH="$_nba_root/.venv/bin:$PATH"
+unset _nba_root

@@ -1,0 +1,260 @@
+"""Pass 1 SQL (include/sql/pass1/load_day.sql) on hand-built raw rows.
+
+Every expected value below was worked out by hand from the rows in the test, following
+the data contract; the SQL file runs on the real DuckDB backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from helpers import TS, bdl, gamebook, insert, schedule, summary_rows
+from nba_backfill import pass1
+
+DAY = dt.date(2021, 10, 19)
+G1 = "20211019_BKN_MIL"  # gamebook and balldontlie: gamebook wins
+G2 = "20211019_GSW_LAL"  # balldontlie only
+G3 = "20211019_PHI_NOP"  # postponed
+G4 = "20211020_BOS_NYK"  # the next day
+
+NULL_STATS = dict.fromkeys(
+    [
+        "points", "field_goals_made", "field_goals_attempted", "three_pointers_made",
+        "three_pointers_attempted", "free_throws_made", "free_throws_attempted",
+        "offensive_rebounds", "defensive_rebounds", "total_rebounds", "assists", "steals",
+        "blocks", "turnovers", "personal_fouls", "plus_minus",
+    ]
+)  # fmt: skip
+
+
+def line(pts, fgm, fga, tpm, tpa, ftm, fta, oreb=0, dreb=0, ast=0, stl=0, blk=0, tov=0, pf=0, pm=0):
+    return {
+        "points": pts, "field_goals_made": fgm, "field_goals_attempted": fga,
+        "three_pointers_made": tpm, "three_pointers_attempted": tpa,
+        "free_throws_made": ftm, "free_throws_attempted": fta, "offensive_rebounds": oreb,
+        "defensive_rebounds": dreb, "total_rebounds": oreb + dreb, "assists": ast,
+        "steals": stl, "blocks": blk, "turnovers": tov, "personal_fouls": pf, "plus_minus": pm,
+    }  # fmt: skip
+
+
+def bdl_line(pts, fgm, fga, tpm, tpa, ftm, fta, oreb=0, dreb=0, ast=0):
+    values = line(pts, fgm, fga, tpm, tpa, ftm, fta, oreb, dreb, ast)
+    values["rebounds"] = values.pop("total_rebounds")
+    values.pop("plus_minus")
+    return values
+
+
+@pytest.fixture
+def day_loaded(warehouse):
+    insert(warehouse, "nbac_schedule", [
+        schedule(G1), schedule(G2), schedule(G3, status="Postponed"), schedule(G4),
+    ])  # fmt: skip
+    older = TS - dt.timedelta(days=1)
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        gamebook(G1, "BKN", "Kevin Durant", "kevindurant", minutes="34:12",
+                 **line(32, 11, 20, 2, 5, 8, 9, oreb=1, dreb=10, ast=5, stl=1, blk=2, tov=3, pf=2, pm=-7)),
+        # an older delivery of the same player with a stale line: ignored
+        gamebook(G1, "BKN", "Kevin Durant", "kevindurant", minutes="34:12", processed_at=older,
+                 **line(30, 10, 20, 2, 5, 8, 9)),
+        # no lookup delivered: derived from the name
+        gamebook(G1, "BKN", "James Harden", None, minutes="05:07", **line(2, 0, 0, 0, 0, 2, 2)),
+        gamebook(G1, "BKN", "Blake Griffin", "blakegriffin", player_status="dnp",
+                 dnp_reason="DNP - Coach's Decision", minutes=None, **NULL_STATS),
+        gamebook(G1, "BKN", "Paul Millsap", "paulmillsap", player_status="inactive",
+                 dnp_reason="Inactive - Injury/Illness", minutes="-", **NULL_STATS),
+        gamebook(G1, "MIL", "Giannis Antetokounmpo", "giannisantetokounmpo", minutes="3O:12",
+                 **line(0, 0, 0, 0, 0, 0, 0)),
+        gamebook(G1, "MIL", "Jrue Holiday", "jrueholiday", minutes="12:7", **line(4, 2, 5, 0, 1, 0, 0)),
+        gamebook(G1, "MIL", "Khris Middleton", "khrismiddleton", minutes="41:75", **line(4, 2, 5, 0, 1, 0, 0)),
+        gamebook(G1, "MIL", "Bobby Portis", "bobbyportis", minutes="", **line(4, 2, 5, 0, 1, 0, 0)),
+        gamebook(G1, "MIL", "Pat Connaughton", "patconnaughton", minutes="12:30:00", **line(4, 2, 5, 0, 1, 0, 0)),
+        gamebook(G1, "MIL", "Brook Lopez", "brooklopez", minutes="0:30", **line(0, 0, 1, 0, 0, 0, 0)),
+        # impossible values: a negative count, more makes than attempts
+        gamebook(G1, "MIL", "Grayson Allen", "graysonallen", minutes="20:00",
+                 **{**line(7, 5, 3, 1, 2, 0, 0), "steals": -1}),
+        # a play-by-play style id prefix on the lookup
+        gamebook(G1, "MIL", "Thanasis Antetokounmpo", "1630552thanasisantetokounmpo",
+                 minutes="02:00", **line(0, 0, 1, 0, 0, 0, 0)),
+        gamebook(G3, "PHI", "Joel Embiid", "joelembiid", minutes="30:00", **line(20, 8, 16, 0, 1, 4, 5)),
+        gamebook(G4, "BOS", "Jayson Tatum", "jaysontatum", minutes="38:00", **line(30, 11, 22, 4, 9, 4, 4)),
+    ])  # fmt: skip
+    insert(warehouse, "bdl_player_boxscores", [
+        # G1 has gamebook rows: all of balldontlie's rows for it are ignored
+        bdl(G1, "BKN", "Kevin Durant", "kevindurant", minutes="34", **bdl_line(99, 30, 40, 0, 0, 0, 0)),
+        bdl(G1, "BKN", "Ghost Player", "ghostplayer", minutes="10", **bdl_line(2, 1, 2, 0, 0, 0, 0)),
+        bdl(G2, "GSW", "Stephen Curry", "stephencurry", minutes="34",
+            **bdl_line(30, 10, 21, 5, 14, 5, 5, oreb=1, dreb=4, ast=7)),
+        bdl(G2, "LAL", "LeBron James", "lebronjames", minutes="36:30",
+            **bdl_line(34, 13, 25, 2, 6, 6, 8, oreb=2, dreb=8, ast=9)),
+        bdl(G2, "LAL", "LeBron James", "lebronjames", minutes="36:30", processed_at=older,
+            **bdl_line(10, 4, 25, 2, 6, 0, 8)),
+    ])  # fmt: skip
+    result = pass1.load_day(warehouse, DAY)
+    return warehouse, result
+
+
+def test_one_row_per_player_of_final_games_only(day_loaded):
+    warehouse, result = day_loaded
+    rows = summary_rows(warehouse)
+    assert sorted(rows) == sorted(
+        [(G1, p) for p in [
+            "kevindurant", "jamesharden", "blakegriffin", "paulmillsap",
+            "giannisantetokounmpo", "jrueholiday", "khrismiddleton", "bobbyportis",
+            "patconnaughton", "brooklopez", "graysonallen", "thanasisantetokounmpo",
+        ]]
+        + [(G2, "stephencurry"), (G2, "lebronjames")]
+    )  # fmt: skip
+    assert result["rows"] == 14
+    assert all(r["game_date"] == DAY for r in rows.values())
+
+
+def test_gamebook_line_latest_delivery_and_derived_columns(day_loaded):
+    warehouse, _ = day_loaded
+    kd = summary_rows(warehouse)[(G1, "kevindurant")]
+    assert kd["player_full_name"] == "Kevin Durant"
+    assert (kd["team_abbr"], kd["opponent_team_abbr"], kd["home_game"]) == ("BKN", "MIL", False)
+    assert (kd["is_active"], kd["player_status"]) == (True, "active")
+    assert kd["minutes_played"] == 34.2
+    assert (kd["points"], kd["fg_makes"], kd["fg_attempts"]) == (32, 11, 20)
+    assert (kd["three_pt_makes"], kd["three_pt_attempts"], kd["ft_makes"], kd["ft_attempts"]) == (2, 5, 8, 9)
+    assert (kd["offensive_rebounds"], kd["defensive_rebounds"], kd["total_rebounds"]) == (1, 10, 11)
+    assert (kd["assists"], kd["steals"], kd["blocks"], kd["turnovers"], kd["personal_fouls"]) == (5, 1, 2, 3, 2)
+    assert kd["plus_minus"] == -7
+    # ts = 32 / (2 * (20 + 0.44 * 9)) = 32 / 47.92; efg = (11 + 0.5 * 2) / 20
+    assert kd["ts_pct"] == pytest.approx(0.6677796327)
+    assert kd["efg_pct"] == pytest.approx(0.6)
+    assert kd["primary_source_used"] == "nbac_gamebook"
+    giannis = summary_rows(warehouse)[(G1, "giannisantetokounmpo")]
+    assert (giannis["team_abbr"], giannis["opponent_team_abbr"], giannis["home_game"]) == ("MIL", "BKN", True)
+
+
+def test_minutes_parsing(day_loaded):
+    warehouse, _ = day_loaded
+    rows = summary_rows(warehouse)
+    minutes = {k[1]: r["minutes_played"] for k, r in rows.items()}
+    assert minutes == {
+        "kevindurant": 34.2,  # "34:12"
+        "jamesharden": 5.12,  # "05:07" = 5.1166.. -> 5.12
+        "blakegriffin": None,  # DNP, NULL
+        "paulmillsap": None,  # inactive, "-"
+        "giannisantetokounmpo": None,  # "3O:12" (letter O)
+        "jrueholiday": None,  # "12:7" (one-digit seconds)
+        "khrismiddleton": None,  # "41:75" (seconds >= 60)
+        "bobbyportis": None,  # ""
+        "patconnaughton": None,  # "12:30:00" (a third field)
+        "brooklopez": 0.5,  # "0:30"
+        "graysonallen": 20.0,  # "20:00"
+        "thanasisantetokounmpo": 2.0,  # "02:00"
+        "stephencurry": 34.0,  # balldontlie "34"
+        "lebronjames": 36.5,  # balldontlie "36:30"
+    }
+    # a malformed minutes string voids only the minutes: the player stays active
+    jrue = rows[(G1, "jrueholiday")]
+    assert (jrue["is_active"], jrue["points"], jrue["fg_attempts"]) == (True, 4, 5)
+
+
+def test_players_who_did_not_play(day_loaded):
+    warehouse, _ = day_loaded
+    rows = summary_rows(warehouse)
+    for lookup, status in [("blakegriffin", "dnp"), ("paulmillsap", "inactive")]:
+        row = rows[(G1, lookup)]
+        assert (row["is_active"], row["player_status"], row["minutes_played"]) == (False, status, None)
+        assert row["points"] is None and row["ts_pct"] is None and row["efg_pct"] is None
+        assert row["team_abbr"] == "BKN" and row["primary_source_used"] == "nbac_gamebook"
+
+
+def test_zero_denominators(day_loaded):
+    warehouse, _ = day_loaded
+    rows = summary_rows(warehouse)
+    harden = rows[(G1, "jamesharden")]  # 0 FGA, 2 FTA, 2 points
+    assert harden["ts_pct"] == pytest.approx(2 / 1.76)
+    assert harden["efg_pct"] is None
+    giannis = rows[(G1, "giannisantetokounmpo")]  # 0 FGA, 0 FTA
+    assert giannis["ts_pct"] is None and giannis["efg_pct"] is None
+
+
+def test_impossible_values_become_null(day_loaded):
+    warehouse, _ = day_loaded
+    allen = summary_rows(warehouse)[(G1, "graysonallen")]
+    assert allen["steals"] is None  # -1
+    assert (allen["fg_makes"], allen["fg_attempts"]) == (None, None)  # 5 made of 3
+    assert (allen["three_pt_makes"], allen["three_pt_attempts"]) == (1, 2)
+    assert allen["ts_pct"] is None and allen["efg_pct"] is None
+    assert allen["points"] == 7
+
+
+def test_lookups_are_normalised(day_loaded):
+    warehouse, _ = day_loaded
+    rows = summary_rows(warehouse)
+    assert rows[(G1, "jamesharden")]["player_full_name"] == "James Harden"
+    assert rows[(G1, "thanasisantetokounmpo")]["minutes_played"] == 2.0
+
+
+def test_game_only_in_balldontlie(day_loaded):
+    warehouse, _ = day_loaded
+    rows = summary_rows(warehouse)
+    curry = rows[(G2, "stephencurry")]
+    assert curry["primary_source_used"] == "bdl_boxscores"
+    assert (curry["team_abbr"], curry["opponent_team_abbr"], curry["home_game"]) == ("GSW", "LAL", False)
+    assert (curry["points"], curry["fg_makes"], curry["fg_attempts"]) == (30, 10, 21)
+    assert (curry["offensive_rebounds"], curry["defensive_rebounds"], curry["total_rebounds"]) == (1, 4, 5)
+    assert curry["assists"] == 7 and curry["plus_minus"] is None
+    assert (curry["is_active"], curry["player_status"]) == (True, "active")
+    lebron = rows[(G2, "lebronjames")]  # the latest of two deliveries
+    assert (lebron["points"], lebron["fg_makes"], lebron["ft_makes"]) == (34, 13, 6)
+    # ts = 34 / (2 * (25 + 0.44 * 8)) = 34 / 57.04
+    assert lebron["ts_pct"] == pytest.approx(34 / 57.04)
+
+
+def test_rerun_is_identical_and_keeps_pass2_columns(day_loaded):
+    warehouse, _ = day_loaded
+    con = warehouse.connect()
+    con.execute(
+        "update nba_analytics.player_game_summary set paint_attempts = 7, "
+        "shot_zones_processed_at = now() where player_lookup = 'kevindurant'"
+    )
+    con.close()
+    before = summary_rows(warehouse)
+    again = pass1.load_day(warehouse, DAY)
+    assert again["rows"] == 14
+    after = summary_rows(warehouse)
+    assert after == before
+    assert after[(G1, "kevindurant")]["paint_attempts"] == 7
+
+
+def test_only_the_day_is_touched_and_dropped_players_go(day_loaded):
+    warehouse, _ = day_loaded
+    pass1.load_day(warehouse, "2021-10-20")
+    assert (G4, "jaysontatum") in summary_rows(warehouse)
+    con = warehouse.connect()
+    con.execute("delete from nba_raw.bdl_player_boxscores where player_lookup = 'stephencurry'")
+    con.close()
+    pass1.load_day(warehouse, DAY)
+    rows = summary_rows(warehouse)
+    assert (G2, "stephencurry") not in rows
+    assert (G2, "lebronjames") in rows
+    assert (G4, "jaysontatum") in rows  # another day's rows are never touched
+
+
+def test_unknown_team_is_kept_and_audited(warehouse):
+    from nba_backfill.audits import audit_pass1
+    from nba_backfill.config import settings
+    from nba_backfill.days import DayRange
+
+    insert(warehouse, "nbac_schedule", [schedule(G1)])
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        gamebook(G1, "BKN", "Kevin Durant", "kevindurant", **line(30, 10, 20, 2, 5, 8, 9)),
+        gamebook(G1, "MIL", "Brook Lopez", "brooklopez", **line(4, 2, 5, 0, 1, 0, 0)),
+        gamebook(G1, "XXX", "Mystery Man", "mysteryman", **line(4, 2, 5, 0, 1, 0, 0)),
+    ])  # fmt: skip
+    pass1.load_day(warehouse, DAY)
+    mystery = summary_rows(warehouse)[(G1, "mysteryman")]
+    assert (mystery["team_abbr"], mystery["opponent_team_abbr"], mystery["home_game"]) == ("XXX", None, None)
+    report = audit_pass1(warehouse, DayRange(DAY, DAY, "test"), settings())
+    coverage = report.checks[1]
+    assert not coverage.passed
+    assert coverage.details == [
+        f"{DAY} {G1}: rows for a team that is not in the game (3 rows, 2 team(s))"
+    ]

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT.parent / "shared" / "fixtures" / "real-games"
-if not FIXTURES.exists():  # the fixtures are also vendored under tests/ for a lone clone
-    FIXTURES = ROOT / "tests" / "fixtures" / "real-games"
+# Two real games (pbpstats test data, MIT; see its LICENSE file), vendored from
+# ../shared/fixtures/real-games so that a lone clone has them.
+FIXTURES = ROOT / "tests" / "fixtures" / "real-games"
 
 _HOME = Path(tempfile.mkdtemp(prefix="nba-airflow-test-"))
 for key in [k for k in os.environ if k.startswith(("NBA_", "AIRFLOW_CONN_", "AIRFLOW__"))]:
@@ -77,3 +77,16 @@ def warehouse(tmp_path, monkeypatch):
     wh = duckdb_warehouse(path)
     wh.apply_schema()
     return wh
+
+
+@pytest.fixture
+def nba_env(monkeypatch):
+    """Set NBA_* settings for one test (settings are re-read after each change)."""
+    from nba_backfill.config import settings
+
+    def set_env(**values: str) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key, value)
+        settings.cache_clear()
+
+    return set_env

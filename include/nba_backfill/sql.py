@@ -179,11 +179,16 @@ def compile_bigquery(name: str, identifiers: Identifiers) -> CompiledSql:
 
 @functools.cache
 def compile_duckdb(name: str, identifiers: Identifiers) -> CompiledSql:
+    """The SQL file, rendered and transpiled for DuckDB (cached per process)."""
+    return transpile_to_duckdb(render(name, identifiers), identifiers)
+
+
+def transpile_to_duckdb(text: str, identifiers: Identifiers) -> CompiledSql:
     """BigQuery SQL -> DuckDB SQL with sqlglot, after the partition-filter check."""
     import sqlglot
     from sqlglot import exp
 
-    tree = sqlglot.parse_one(render(name, identifiers), read="bigquery")
+    tree = sqlglot.parse_one(text, read="bigquery")
     check_partition_filters(tree, identifiers)
     if isinstance(tree, exp.Create):
         # Partitioning, clustering and OPTIONS(...) are BigQuery storage settings with no

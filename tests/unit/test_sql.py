@@ -1,0 +1,89 @@
+"""SQL files: identifiers only through Jinja, the partition-filter rule, transpiling."""
+
+from __future__ import annotations
+
+import pytest
+
+from nba_backfill.config import ConfigError
+from nba_backfill.sql import (
+    Identifiers,
+    PartitionFilterError,
+    compile_bigquery,
+    compile_duckdb,
+    partition_filtered_tables,
+    render,
+    transpile_to_duckdb,
+)
+
+IDS = Identifiers()
+
+
+def test_raw_tables_require_a_partition_filter():
+    assert partition_filtered_tables() == {
+        ("raw", "nbac_schedule"),
+        ("raw", "nbac_gamebook_player_stats"),
+        ("raw", "bdl_player_boxscores"),
+        ("raw", "bigdataball_play_by_play"),
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select * from nba_raw.nbac_schedule",
+        "select * from nba_raw.nbac_schedule where game_status = 'Final'",
+        # a filter on another table's game_date does not prune this one
+        "select * from nba_raw.nbac_schedule s join nba_analytics.player_game_summary p "
+        "on p.game_id = s.game_id where p.game_date = @day",
+        # a comparison with a column cannot prune partitions
+        "select * from nba_raw.bigdataball_play_by_play where game_date = processed_at",
+        "with x as (select * from nba_raw.bigdataball_play_by_play) select * from x where game_date = @day",
+        "select count(*) from (select game_id from nba_raw.nbac_gamebook_player_stats)",
+    ],
+)
+def test_queries_without_a_partition_filter_are_refused(query):
+    with pytest.raises(PartitionFilterError, match="without a filter over column\\(s\\) 'game_date'"):
+        transpile_to_duckdb(query, IDS)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select * from nba_raw.nbac_schedule where game_date = @day",
+        "select * from nba_raw.nbac_schedule where game_date between @start_date and @end_date",
+        "select * from nba_raw.nbac_schedule as s where s.game_date >= date '2021-10-01' and s.game_id = 'x'",
+        "select * from nba_raw.nbac_schedule where game_date in (@day, date_add(@day, interval 1 day))",
+        "select * from nba_analytics.player_game_summary",  # not a partition-filtered table
+    ],
+)
+def test_queries_with_a_partition_filter_pass(query):
+    transpile_to_duckdb(query, IDS)
+
+
+def test_every_sql_file_compiles_for_both_engines():
+    from nba_backfill.config import SQL_DIR
+
+    names = [str(p.relative_to(SQL_DIR).with_suffix("")) for p in SQL_DIR.rglob("*.sql")]
+    assert len(names) >= 10
+    for name in names:
+        duck = compile_duckdb(name, IDS)
+        big = compile_bigquery(name, Identifiers(project="my-project"))
+        assert duck.parameters == big.parameters, name
+        assert duck.is_dml == big.is_dml, name
+
+
+def test_identifiers_are_rendered_and_validated():
+    text = render("pass1/plan_days", Identifiers(project="my-project-1"))
+    assert "from `my-project-1`.nba_raw.nbac_schedule" in text
+    assert "@start_date" in text  # values stay parameters
+    with pytest.raises(ConfigError, match="not a valid dataset name"):
+        Identifiers(raw_dataset="nba_raw`; drop table x; --")
+    with pytest.raises(ConfigError, match="not a valid Google Cloud project id"):
+        Identifiers(project="My Project")
+
+
+def test_values_are_parameters_in_the_transpiled_sql():
+    compiled = compile_duckdb("pass1/load_day", IDS)
+    assert compiled.parameters == ("day",)
+    assert "$day" in compiled.text and "@day" not in compiled.text
+    assert compiled.is_dml

@@ -25,6 +25,7 @@ import datetime as dt
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
+
 from nba_backfill.assets import PLAYER_GAME_SUMMARY
 from nba_backfill.config import settings
 from nba_backfill.days import GAME_TZ_NAME
@@ -70,6 +71,7 @@ def nba_pass1_box_scores():
         """Validate the params and settle the range; nothing is written before this."""
         from airflow.sdk import conf
         from airflow.sdk.exceptions import AirflowFailException
+
         from nba_backfill.days import ParamError
         from nba_backfill.days import resolve_range as resolve
 
@@ -111,6 +113,7 @@ def nba_pass1_box_scores():
     def audit_range(day_range: dict, days: list, outlet_events=None):
         """Audit the range in SQL; on success announce it to Pass 2 through the asset."""
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
         from nba_backfill import pass1
         from nba_backfill.audits import AuditError
         from nba_backfill.days import DayRange

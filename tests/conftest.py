@@ -6,6 +6,7 @@ the project's .airflow/ and runs the same on a clean machine.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -70,10 +71,8 @@ def warehouse(tmp_path, monkeypatch):
     from nba_backfill.warehouse import duckdb_warehouse
 
     path = tmp_path / "warehouse.duckdb"
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_NBA_WAREHOUSE",
-        '{"conn_type": "duckdb", "extra": {"path": "%s"}}' % path,
-    )
+    connection = {"conn_type": "duckdb", "extra": {"path": str(path)}}
+    monkeypatch.setenv("AIRFLOW_CONN_NBA_WAREHOUSE", json.dumps(connection))
     wh = duckdb_warehouse(path)
     wh.apply_schema()
     return wh

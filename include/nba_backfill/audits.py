@@ -69,7 +69,10 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
         "one row per (game_id, player_lookup)",
         not dupes,
         "no duplicate keys" if not dupes else f"{len(dupes)} duplicated key(s)",
-        [f"{r['game_date']} {r['game_id']} {r['player_lookup']}: {r['copies']} rows" for r in dupes],
+        [
+            f"{r['game_date']} {r['game_id']} {r['player_lookup']}: {r['copies']} rows"
+            for r in dupes
+        ],
     )
 
     bad_games = warehouse.run("audit/game_coverage", bounds, labels=labels).rows
@@ -90,14 +93,15 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
     share = share_row["null_minutes_share"]
     lo, hi = cfg.null_minutes_min_share, cfg.null_minutes_max_share
     if not share_row["gamebook_rows"]:
-        minutes = Check("NULL minutes_played share", True, "no gamebook rows in range: not measured")
+        minutes = Check(
+            "NULL minutes_played share", True, "no gamebook rows in range: not measured"
+        )
     else:
         in_band = lo <= share <= hi
         minutes = Check(
             "NULL minutes_played share",
             in_band,
-            f"{share:.1%} of {share_row['gamebook_rows']} gamebook rows "
-            f"(band {lo:.0%}-{hi:.0%})",
+            f"{share:.1%} of {share_row['gamebook_rows']} gamebook rows (band {lo:.0%}-{hi:.0%})",
             []
             if in_band
             else [

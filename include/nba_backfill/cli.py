@@ -114,7 +114,9 @@ def print_summary(start: dt.date, end: dt.date, outcome=None) -> bool:
     print()
     print(f"Summary for {start} .. {end} ({warehouse!r})")
     if outcome is not None:
-        print(f"  Pass 1 run            {outcome.state} in {outcome.seconds:.1f} s ({outcome.run_id})")
+        print(
+            f"  Pass 1 run            {outcome.state} in {outcome.seconds:.1f} s ({outcome.run_id})"
+        )
         loads = outcome.xcoms.get("load_day") or []
         if isinstance(loads, dict):
             loads = [loads]
@@ -132,7 +134,9 @@ def print_summary(start: dt.date, end: dt.date, outcome=None) -> bool:
         f"(gamebook {f['gamebook_rows'] or 0:,}, balldontlie {f['bdl_rows'] or 0:,})"
     )
     share = f["null_minutes_share"]
-    print(f"  NULL minutes share    {share:.1%}" if share is not None else "  NULL minutes share    -")
+    print(
+        f"  NULL minutes share    {share:.1%}" if share is not None else "  NULL minutes share    -"
+    )
     print(f"  table checksum        {table_checksum(warehouse, start, end)}")
     print("  audits:")
     for line in report.describe().splitlines():

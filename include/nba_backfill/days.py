@@ -62,8 +62,7 @@ def parse_date_param(name: str, value: Any) -> dt.date:
     text = value.strip()
     if not _DATE_RE.match(text):
         raise ParamError(
-            f"param {name}={value!r} is not a date in the form YYYY-MM-DD; "
-            f"e.g. {name}=2021-10-19"
+            f"param {name}={value!r} is not a date in the form YYYY-MM-DD; e.g. {name}=2021-10-19"
         )
     try:
         return dt.date.fromisoformat(text)

@@ -70,6 +70,7 @@ __all__ = [
     "DemoData",
     "generate",
     "generate_schedule",
+    "lookup_of",
 ]
 
 DEFAULT_SEED = 20211019
@@ -84,63 +85,351 @@ TABLE_NAMES = (
 
 # --------------------------------------------------------------------------- league
 TEAMS = (
-    "ATL", "BOS", "BKN", "CHA", "CHI", "CLE", "DAL", "DEN", "DET", "GSW",
-    "HOU", "IND", "LAC", "LAL", "MEM", "MIA", "MIL", "MIN", "NOP", "NYK",
-    "OKC", "ORL", "PHI", "PHX", "POR", "SAC", "SAS", "TOR", "UTA", "WAS",
+    "ATL",
+    "BOS",
+    "BKN",
+    "CHA",
+    "CHI",
+    "CLE",
+    "DAL",
+    "DEN",
+    "DET",
+    "GSW",
+    "HOU",
+    "IND",
+    "LAC",
+    "LAL",
+    "MEM",
+    "MIA",
+    "MIL",
+    "MIN",
+    "NOP",
+    "NYK",
+    "OKC",
+    "ORL",
+    "PHI",
+    "PHX",
+    "POR",
+    "SAC",
+    "SAS",
+    "TOR",
+    "UTA",
+    "WAS",
 )
 NICKNAMES = (
-    "Hawks", "Celtics", "Nets", "Hornets", "Bulls", "Cavaliers", "Mavericks", "Nuggets",
-    "Pistons", "Warriors", "Rockets", "Pacers", "Clippers", "Lakers", "Grizzlies", "Heat",
-    "Bucks", "Timberwolves", "Pelicans", "Knicks", "Thunder", "Magic", "76ers", "Suns",
-    "Trail Blazers", "Kings", "Spurs", "Raptors", "Jazz", "Wizards",
+    "Hawks",
+    "Celtics",
+    "Nets",
+    "Hornets",
+    "Bulls",
+    "Cavaliers",
+    "Mavericks",
+    "Nuggets",
+    "Pistons",
+    "Warriors",
+    "Rockets",
+    "Pacers",
+    "Clippers",
+    "Lakers",
+    "Grizzlies",
+    "Heat",
+    "Bucks",
+    "Timberwolves",
+    "Pelicans",
+    "Knicks",
+    "Thunder",
+    "Magic",
+    "76ers",
+    "Suns",
+    "Trail Blazers",
+    "Kings",
+    "Spurs",
+    "Raptors",
+    "Jazz",
+    "Wizards",
 )
 EAST = frozenset(
-    TEAMS.index(t) for t in (
-        "ATL", "BOS", "BKN", "CHA", "CHI", "CLE", "DET", "IND", "MIA", "MIL", "NYK",
-        "ORL", "PHI", "TOR", "WAS",
+    TEAMS.index(t)
+    for t in (
+        "ATL",
+        "BOS",
+        "BKN",
+        "CHA",
+        "CHI",
+        "CLE",
+        "DET",
+        "IND",
+        "MIA",
+        "MIL",
+        "NYK",
+        "ORL",
+        "PHI",
+        "TOR",
+        "WAS",
     )
 )
 N_TEAMS = len(TEAMS)
 REGULAR_SEASON_GAMES = 82
 
 FIRST_NAMES = (
-    "Aaron", "Alec", "Alperen", "Andre", "Anthony", "Austin", "Bennedict", "Bogdan",
-    "Brandon", "Bruce", "Caleb", "Cam", "Cameron", "Cason", "Chris", "Cole", "Collin",
-    "Daniel", "Darius", "Davion", "Dennis", "Derrick", "Devin", "Dillon", "Donovan",
-    "Dyson", "Eric", "Evan", "Franz", "Gary", "Grant", "Harrison", "Immanuel", "Isaiah",
-    "Ivan", "Jabari", "Jaden", "Jalen", "Jamal", "James", "Jaren", "Jarrett", "Jaylen",
-    "Jerami", "Jevon", "Jonas", "Jordan", "Josh", "Julius", "Keegan", "Keldon", "Kelly",
-    "Keon", "Kevin", "Khris", "Kyle", "Lauri", "Lonzo", "Luka", "Malcolm", "Malik",
-    "Marcus", "Mason", "Max", "Mikal", "Miles", "Mitchell", "Moritz", "Naz", "Nickeil",
-    "Nikola", "Norman", "Obi", "Ochai", "Onyeka", "Patrick", "Paul", "Payton",
-    "Precious", "Quentin", "Reggie", "Robert", "Royce", "Rui", "Saddiq", "Sam", "Santi",
-    "Scottie", "Shai", "Spencer", "Taurean", "Terrance", "Terry", "Trae", "Trey",
-    "Tyler", "Tyrese", "Usman", "Victor", "Vince", "Walker", "Wendell", "Wesley",
-    "Xavier", "Yuta", "Zach", "Ziaire", "Zion",
+    "Aaron",
+    "Alec",
+    "Alperen",
+    "Andre",
+    "Anthony",
+    "Austin",
+    "Bennedict",
+    "Bogdan",
+    "Brandon",
+    "Bruce",
+    "Caleb",
+    "Cam",
+    "Cameron",
+    "Cason",
+    "Chris",
+    "Cole",
+    "Collin",
+    "Daniel",
+    "Darius",
+    "Davion",
+    "Dennis",
+    "Derrick",
+    "Devin",
+    "Dillon",
+    "Donovan",
+    "Dyson",
+    "Eric",
+    "Evan",
+    "Franz",
+    "Gary",
+    "Grant",
+    "Harrison",
+    "Immanuel",
+    "Isaiah",
+    "Ivan",
+    "Jabari",
+    "Jaden",
+    "Jalen",
+    "Jamal",
+    "James",
+    "Jaren",
+    "Jarrett",
+    "Jaylen",
+    "Jerami",
+    "Jevon",
+    "Jonas",
+    "Jordan",
+    "Josh",
+    "Julius",
+    "Keegan",
+    "Keldon",
+    "Kelly",
+    "Keon",
+    "Kevin",
+    "Khris",
+    "Kyle",
+    "Lauri",
+    "Lonzo",
+    "Luka",
+    "Malcolm",
+    "Malik",
+    "Marcus",
+    "Mason",
+    "Max",
+    "Mikal",
+    "Miles",
+    "Mitchell",
+    "Moritz",
+    "Naz",
+    "Nickeil",
+    "Nikola",
+    "Norman",
+    "Obi",
+    "Ochai",
+    "Onyeka",
+    "Patrick",
+    "Paul",
+    "Payton",
+    "Precious",
+    "Quentin",
+    "Reggie",
+    "Robert",
+    "Royce",
+    "Rui",
+    "Saddiq",
+    "Sam",
+    "Santi",
+    "Scottie",
+    "Shai",
+    "Spencer",
+    "Taurean",
+    "Terrance",
+    "Terry",
+    "Trae",
+    "Trey",
+    "Tyler",
+    "Tyrese",
+    "Usman",
+    "Victor",
+    "Vince",
+    "Walker",
+    "Wendell",
+    "Wesley",
+    "Xavier",
+    "Yuta",
+    "Zach",
+    "Ziaire",
+    "Zion",
     # apostrophes and initials, as real rosters have them
-    "De'Aaron", "D'Angelo", "Ja'Kobe", "De'Anthony", "Da'Vion", "Ja'Vonte", "Day'Ron",
-    "P.J.", "T.J.", "R.J.", "O.G.", "C.J.", "A.J.", "K.J.",
+    "De'Aaron",
+    "D'Angelo",
+    "Ja'Kobe",
+    "De'Anthony",
+    "Da'Vion",
+    "Ja'Vonte",
+    "Day'Ron",
+    "P.J.",
+    "T.J.",
+    "R.J.",
+    "O.G.",
+    "C.J.",
+    "A.J.",
+    "K.J.",
 )
 LAST_NAMES = (
-    "Adams", "Allen", "Anderson", "Bailey", "Baker", "Ball", "Barnes", "Bell", "Bennett",
-    "Bridges", "Brooks", "Brown", "Butler", "Campbell", "Carter", "Clark", "Cole",
-    "Coleman", "Collins", "Cook", "Cooper", "Cox", "Cunningham", "Davis", "Dosunmu",
-    "Dunn", "Edwards", "Evans", "Fisher", "Foster", "Fox", "Gordon", "Graham", "Gray",
-    "Green", "Grimes", "Hall", "Hamilton", "Harris", "Hartenstein", "Hayes", "Henderson",
-    "Hill", "Holiday", "Howard", "Hughes", "Hunter", "Jackson", "James", "Jenkins",
-    "Johnson", "Jones", "Jordan", "King", "Knox", "Lewis", "Long", "Lyles", "Markkanen",
-    "Martin", "Miller", "Mitchell", "Mobley", "Moore", "Morgan", "Morris", "Murphy",
-    "Murray", "Myers", "Nelson", "Nurkic", "Okafor", "Okoro", "Parker", "Patterson",
-    "Payne", "Perry", "Peterson", "Phillips", "Porter", "Powell", "Price", "Reed",
-    "Reynolds", "Richardson", "Roberts", "Robinson", "Rogers", "Ross", "Russell",
-    "Sanders", "Schroder", "Scott", "Sengun", "Simmons", "Stewart", "Sullivan", "Taylor",
-    "Theis", "Thomas", "Thompson", "Turner", "Valanciunas", "Vucevic", "Wagner",
-    "Walker", "Wallace", "Ward", "Watson", "West", "White", "Williams", "Wilson", "Wood",
-    "Wright", "Young", "Yurtseven",
+    "Adams",
+    "Allen",
+    "Anderson",
+    "Bailey",
+    "Baker",
+    "Ball",
+    "Barnes",
+    "Bell",
+    "Bennett",
+    "Bridges",
+    "Brooks",
+    "Brown",
+    "Butler",
+    "Campbell",
+    "Carter",
+    "Clark",
+    "Cole",
+    "Coleman",
+    "Collins",
+    "Cook",
+    "Cooper",
+    "Cox",
+    "Cunningham",
+    "Davis",
+    "Dosunmu",
+    "Dunn",
+    "Edwards",
+    "Evans",
+    "Fisher",
+    "Foster",
+    "Fox",
+    "Gordon",
+    "Graham",
+    "Gray",
+    "Green",
+    "Grimes",
+    "Hall",
+    "Hamilton",
+    "Harris",
+    "Hartenstein",
+    "Hayes",
+    "Henderson",
+    "Hill",
+    "Holiday",
+    "Howard",
+    "Hughes",
+    "Hunter",
+    "Jackson",
+    "James",
+    "Jenkins",
+    "Johnson",
+    "Jones",
+    "Jordan",
+    "King",
+    "Knox",
+    "Lewis",
+    "Long",
+    "Lyles",
+    "Markkanen",
+    "Martin",
+    "Miller",
+    "Mitchell",
+    "Mobley",
+    "Moore",
+    "Morgan",
+    "Morris",
+    "Murphy",
+    "Murray",
+    "Myers",
+    "Nelson",
+    "Nurkic",
+    "Okafor",
+    "Okoro",
+    "Parker",
+    "Patterson",
+    "Payne",
+    "Perry",
+    "Peterson",
+    "Phillips",
+    "Porter",
+    "Powell",
+    "Price",
+    "Reed",
+    "Reynolds",
+    "Richardson",
+    "Roberts",
+    "Robinson",
+    "Rogers",
+    "Ross",
+    "Russell",
+    "Sanders",
+    "Schroder",
+    "Scott",
+    "Sengun",
+    "Simmons",
+    "Stewart",
+    "Sullivan",
+    "Taylor",
+    "Theis",
+    "Thomas",
+    "Thompson",
+    "Turner",
+    "Valanciunas",
+    "Vucevic",
+    "Wagner",
+    "Walker",
+    "Wallace",
+    "Ward",
+    "Watson",
+    "West",
+    "White",
+    "Williams",
+    "Wilson",
+    "Wood",
+    "Wright",
+    "Young",
+    "Yurtseven",
     # hyphens, apostrophes, inner capitals, spaces and periods
-    "Smith-Jones", "Walker-Reed", "Harris-Dunn", "Morgan-Ellis", "Bryant-Cole",
-    "O'Neal", "O'Brien", "O'Connor", "D'Amico", "McDaniels", "MacLeod", "DiVincenzo",
-    "Van Horn", "De La Cruz", "St. Clair",
+    "Smith-Jones",
+    "Walker-Reed",
+    "Harris-Dunn",
+    "Morgan-Ellis",
+    "Bryant-Cole",
+    "O'Neal",
+    "O'Brien",
+    "O'Connor",
+    "D'Amico",
+    "McDaniels",
+    "MacLeod",
+    "DiVincenzo",
+    "Van Horn",
+    "De La Cruz",
+    "St. Clair",
 )
 SUFFIXES = ("Jr.", "II", "III", "IV", "Sr.")
 SUFFIX_WEIGHTS = (0.05, 0.015, 0.015, 0.003, 0.002)
@@ -183,7 +472,7 @@ RATE_BDL_STALE = 0.003
 RATE_MALFORMED_MINUTES = 0.002
 RATE_PREFIX = 0.30
 PREFIX_FROM_SEASON = 2024
-RATE_TECHNICAL = 0.12  # per team and game: lone 'free throw 1/1'
+RATE_TECHNICAL = 0.085  # per team and game: lone 'free throw 1/1'
 
 NULL_MINUTES_BAND = (36, 44)  # percent of a game's gamebook rows with NULL minutes
 ACTIVE_PER_TEAM = (9, 12)
@@ -191,7 +480,7 @@ ACTIVE_PER_TEAM = (9, 12)
 # zone codes
 PAINT, MID, THREE = 0, 1, 2
 P_ASSIST = np.array([0.49, 0.45, 0.83])
-P_BLOCK = np.array([0.155, 0.07, 0.035])
+P_BLOCK = np.array([0.18, 0.085, 0.04])
 P_AND1 = np.array([0.07, 0.02, 0.008])
 RATE_HEAVE = 0.005  # of threes: 35-60 ft
 RATE_CORNER = 0.2  # of threes: 22.0-22.9 ft
@@ -203,8 +492,17 @@ P_OFF_REBOUND_FT = 0.12
 
 # --------------------------------------------------------------------------- codes
 ETYPES = (
-    "shot", "free throw", "rebound", "foul", "turnover", "substitution", "timeout",
-    "jump ball", "violation", "start of period", "end of period",
+    "shot",
+    "free throw",
+    "rebound",
+    "foul",
+    "turnover",
+    "substitution",
+    "timeout",
+    "jump ball",
+    "violation",
+    "start of period",
+    "end of period",
 )
 E = {name: i for i, name in enumerate(ETYPES)}
 ROLES = ("assist", "block", "steal", "substitute", "jump ball")
@@ -215,47 +513,80 @@ ACTIVE, DNP, INACTIVE = range(3)
 DNP_REASONS = ("DNP - Coach's Decision", "DNP - Injury/Illness")
 DNP_REASON_WEIGHTS = (0.85, 0.15)
 INACTIVE_REASONS = (
-    "Inactive - Injury/Illness", "Inactive - G League - Two-Way", "Inactive - Rest",
+    "Inactive - Injury/Illness",
+    "Inactive - G League - Two-Way",
+    "Inactive - Rest",
     "Inactive - Personal Reasons",
 )
 INACTIVE_REASON_WEIGHTS = (0.6, 0.25, 0.1, 0.05)
 REASONS = DNP_REASONS + INACTIVE_REASONS
 MALFORMED_MINUTES = ("3O:12", "12:7", "41:75", "", "N/A", "12:30:00")
 PERIOD_NAMES = (
-    "1st Quarter", "2nd Quarter", "3rd Quarter", "4th Quarter", "1st Overtime",
-    "2nd Overtime", "3rd Overtime",
+    "1st Quarter",
+    "2nd Quarter",
+    "3rd Quarter",
+    "4th Quarter",
+    "1st Overtime",
+    "2nd Overtime",
+    "3rd Overtime",
 )
 
 PAINT_SHOTS = (
-    ("driving layup", 5), ("layup", 5), ("dunk", 3), ("driving dunk", 2),
-    ("alley oop dunk", 1), ("tip shot", 1), ("putback layup", 1), ("reverse layup", 1),
-    ("cutting layup", 1), ("finger roll layup", 1), ("hook shot", 1.5),
-    ("floating jump shot", 2), ("driving floating jump shot", 1.5), ("running layup", 1),
+    ("driving layup", 5),
+    ("layup", 5),
+    ("dunk", 3),
+    ("driving dunk", 2),
+    ("alley oop dunk", 1),
+    ("tip shot", 1),
+    ("putback layup", 1),
+    ("reverse layup", 1),
+    ("cutting layup", 1),
+    ("finger roll layup", 1),
+    ("hook shot", 1.5),
+    ("floating jump shot", 2),
+    ("driving floating jump shot", 1.5),
+    ("running layup", 1),
 )
 MID_SHOTS = (
-    ("jump shot", 6), ("pullup jump shot", 4), ("step back jump shot", 1.5),
-    ("turnaround jump shot", 1.5), ("fadeaway jump shot", 1),
-    ("turnaround fadeaway shot", 1), ("jump bank shot", 0.5),
-    ("floating jump shot", 1), ("hook shot", 0.5), ("turnaround hook shot", 0.5),
+    ("jump shot", 6),
+    ("pullup jump shot", 4),
+    ("step back jump shot", 1.5),
+    ("turnaround jump shot", 1.5),
+    ("fadeaway jump shot", 1),
+    ("turnaround fadeaway shot", 1),
+    ("jump bank shot", 0.5),
+    ("floating jump shot", 1),
+    ("hook shot", 0.5),
+    ("turnaround hook shot", 0.5),
 )
 THREE_SHOTS = (
-    ("3pt jump shot", 12), ("3pt pullup jump shot", 3), ("3pt step back jump shot", 1.5),
-    ("step back 3pt jump shot", 0.5), ("3pt running jump shot", 0.5),
+    ("3pt jump shot", 12),
+    ("3pt pullup jump shot", 3),
+    ("3pt step back jump shot", 1.5),
+    ("step back 3pt jump shot", 0.5),
+    ("3pt running jump shot", 0.5),
     ("3pt fadeaway jump shot", 0.3),
 )
 FT_SUBTYPES = tuple(f"free throw {k}/{n}" for n in (1, 2, 3) for k in range(1, n + 1))
 OTHER_SUBTYPES = (
     # (event_subtype, phrase used in event_description)
-    ("offensive", "offensive rebound"), ("defensive", "defensive rebound"),
+    ("offensive", "offensive rebound"),
+    ("defensive", "defensive rebound"),
     ("team", "team rebound"),
-    ("shooting", "shooting foul"), ("personal", "personal foul"),
-    ("loose ball", "loose ball foul"), ("personal take", "personal take foul"),
+    ("shooting", "shooting foul"),
+    ("personal", "personal foul"),
+    ("loose ball", "loose ball foul"),
+    ("personal take", "personal take foul"),
     ("technical", "technical foul"),
-    ("bad pass", "bad pass turnover"), ("lost ball", "lost ball turnover"),
-    ("traveling", "traveling"), ("out of bounds lost ball", "out of bounds lost ball turnover"),
-    ("step out of bounds", "step out of bounds turnover"), ("shot clock", "shot clock turnover"),
+    ("bad pass", "bad pass turnover"),
+    ("lost ball", "lost ball turnover"),
+    ("traveling", "traveling"),
+    ("out of bounds lost ball", "out of bounds lost ball turnover"),
+    ("step out of bounds", "step out of bounds turnover"),
+    ("shot clock", "shot clock turnover"),
     ("regular", "full timeout"),
-    ("kicked ball", "kicked ball violation"), ("lane", "lane violation"),
+    ("kicked ball", "kicked ball violation"),
+    ("lane", "lane violation"),
     ("delay of game", "delay of game violation"),
 )
 
@@ -287,15 +618,24 @@ def _shot_menu(group):
     return codes, np.cumsum(weights) / weights.sum()
 
 
-SHOT_MENUS = {PAINT: _shot_menu(PAINT_SHOTS), MID: _shot_menu(MID_SHOTS),
-              THREE: _shot_menu(THREE_SHOTS)}
+SHOT_MENUS = {
+    PAINT: _shot_menu(PAINT_SHOTS),
+    MID: _shot_menu(MID_SHOTS),
+    THREE: _shot_menu(THREE_SHOTS),
+}
 SHORT_MID = np.array([S["floating jump shot"], S["hook shot"], S["turnaround hook shot"]])
 FT_CODE = {(k, n): S[f"free throw {k}/{n}"] for n in (1, 2, 3) for k in range(1, n + 1)}
+FT_CODE_TABLE = np.full((4, 4), -1)  # [k, n] -> subtype code of 'free throw k/n'
+for (_k, _n), _code in FT_CODE.items():
+    FT_CODE_TABLE[_k, _n] = _code
 
 # event_description templates: literals and {fields}
 TEMPLATES = (
     ("shot_made", ("{n1}", " makes ", "{dist}", "-foot ", "{phrase}")),
-    ("shot_assisted", ("{n1}", " makes ", "{dist}", "-foot ", "{phrase}", " (", "{n2}", " assists)")),
+    (
+        "shot_assisted",
+        ("{n1}", " makes ", "{dist}", "-foot ", "{phrase}", " (", "{n2}", " assists)"),
+    ),
     ("shot_missed", ("{n1}", " misses ", "{dist}", "-foot ", "{phrase}")),
     ("shot_blocked", ("{n2}", " blocks ", "{n1}", "'s ", "{dist}", "-foot ", "{phrase}")),
     ("ft_made", ("{n1}", " makes ", "{phrase}")),
@@ -317,31 +657,81 @@ FLAG_AND1_FT, FLAG_TECH_FT, FLAG_LONG_TWO, FLAG_HEAVE, FLAG_PAINT_AT_8 = 1, 2, 3
 
 # integer fields of a coded event row
 INT_FIELDS = (
-    "slot", "order", "delta", "etype", "subtype", "p1", "p2", "role", "side", "made",
-    "kind", "zone", "points", "tmpl", "flag", "dup_hours",
+    "slot",
+    "order",
+    "delta",
+    "etype",
+    "subtype",
+    "p1",
+    "p2",
+    "role",
+    "side",
+    "made",
+    "kind",
+    "zone",
+    "points",
+    "tmpl",
+    "flag",
+    "dup_hours",
 )
 F = {name: i for i, name in enumerate(INT_FIELDS)}
 _ZERO_DEFAULTS = ("order", "delta", "points", "flag", "dup_hours")
 DEFAULT_ROW = np.array([0 if f in _ZERO_DEFAULTS else -1 for f in INT_FIELDS], np.int32)
 
 EXPECTED_COLUMNS = (
-    ("game_id", pa.string()), ("game_date", pa.date32()), ("season_year", pa.int64()),
-    ("player_lookup", pa.string()), ("player_full_name", pa.string()),
-    ("team_abbr", pa.string()), ("opponent_team_abbr", pa.string()),
-    ("home_game", pa.bool_()), ("is_active", pa.bool_()), ("player_status", pa.string()),
+    ("game_id", pa.string()),
+    ("game_date", pa.date32()),
+    ("season_year", pa.int64()),
+    ("player_lookup", pa.string()),
+    ("player_full_name", pa.string()),
+    ("team_abbr", pa.string()),
+    ("opponent_team_abbr", pa.string()),
+    ("home_game", pa.bool_()),
+    ("is_active", pa.bool_()),
+    ("player_status", pa.string()),
     ("minutes_played", pa.float64()),
-    *((c, pa.int64()) for c in (
-        "points", "assists", "offensive_rebounds", "defensive_rebounds", "total_rebounds",
-        "steals", "blocks", "turnovers", "personal_fouls", "fg_makes", "fg_attempts",
-        "three_pt_makes", "three_pt_attempts", "ft_makes", "ft_attempts", "plus_minus",
-    )),
-    ("primary_source_used", pa.string()), ("has_pbp", pa.bool_()),
-    *((c, pa.int64()) for c in (
-        "paint_attempts", "paint_makes", "mid_range_attempts", "mid_range_makes",
-        "three_attempts_pbp", "three_makes_pbp", "assisted_fg_makes",
-        "unassisted_fg_makes", "and1_count", "paint_blocks", "mid_range_blocks",
-        "three_pt_blocks", "pbp_shot_events", "pbp_fallback_events",
-    )),
+    *(
+        (c, pa.int64())
+        for c in (
+            "points",
+            "assists",
+            "offensive_rebounds",
+            "defensive_rebounds",
+            "total_rebounds",
+            "steals",
+            "blocks",
+            "turnovers",
+            "personal_fouls",
+            "fg_makes",
+            "fg_attempts",
+            "three_pt_makes",
+            "three_pt_attempts",
+            "ft_makes",
+            "ft_attempts",
+            "plus_minus",
+        )
+    ),
+    ("primary_source_used", pa.string()),
+    ("has_pbp", pa.bool_()),
+    *(
+        (c, pa.int64())
+        for c in (
+            "paint_attempts",
+            "paint_makes",
+            "mid_range_attempts",
+            "mid_range_makes",
+            "three_attempts_pbp",
+            "three_makes_pbp",
+            "assisted_fg_makes",
+            "unassisted_fg_makes",
+            "and1_count",
+            "paint_blocks",
+            "mid_range_blocks",
+            "three_pt_blocks",
+            "pbp_shot_events",
+            "pbp_fallback_events",
+        )
+    ),
 )
 SHOT_ZONE_COLUMNS = tuple(name for name, _ in EXPECTED_COLUMNS[-14:])
 
@@ -442,11 +832,12 @@ _SLOTS: dict[int, np.ndarray] = {}
 
 
 def _chunk_slots(n_ot: int) -> np.ndarray:
-    """Game seconds where a chunk of events may happen (never at 12:00-11:57 or 0:01-0:00)."""
+    """Game seconds where a chunk of events may happen: not in the first 4 or last 2 seconds
+    of a period (those belong to period start/end and jump balls)."""
     if n_ot not in _SLOTS:
         starts, lengths = _period_layout(n_ot)
         _SLOTS[n_ot] = np.concatenate(
-            [s + np.arange(4, n - 1) for s, n in zip(starts, lengths)]
+            [s + np.arange(4, n - 1) for s, n in zip(starts, lengths, strict=True)]
         )
     return _SLOTS[n_ot]
 
@@ -482,15 +873,19 @@ def _season_games(seed: int, season: int) -> list[_Game]:
     days = _regular_season_days(season)
     home, away = _matchups(rng)
     dates = _assign_dates(rng, days, home, away)
-    regular = [(d, int(a), int(h)) for d, a, h in zip(dates, away, home)]
+    regular = [(d, int(a), int(h)) for d, a, h in zip(dates, away, home, strict=True)]
     statuses = ["Final"] * len(regular)
     regular, statuses = _postpone(rng, regular, statuses, days)
     playoffs = _playoffs(rng, max(dates))
-    games = [_Game(d, season, a, h, False, s) for (d, a, h), s in zip(regular, statuses)]
+    games = [
+        _Game(d, season, a, h, False, status)
+        for (d, a, h), status in zip(regular, statuses, strict=True)
+    ]
     games += [_Game(d, season, a, h, True, "Final") for d, a, h in playoffs]
     return [
         dataclasses.replace(g, status="Scheduled")
-        if g.date > LAST_PLAYED_DATE and g.status == "Final" else g
+        if g.date > LAST_PLAYED_DATE and g.status == "Final"
+        else g
         for g in games
     ]
 
@@ -519,8 +914,11 @@ def _round_robin(order: np.ndarray) -> list[list[tuple[int, int]]]:
 
 def _matchups(rng) -> tuple[np.ndarray, np.ndarray]:
     """1230 (home, away) pairs: everyone twice at home and away, plus 24 more rounds."""
-    pairs = [(a, b) if rng.random() < 0.5 else (b, a)
-             for rnd in _round_robin(rng.permutation(N_TEAMS)) for a, b in rnd]
+    pairs = [
+        (a, b) if rng.random() < 0.5 else (b, a)
+        for rnd in _round_robin(rng.permutation(N_TEAMS))
+        for a, b in rnd
+    ]
     pairs += [(b, a) for a, b in pairs]
     home_games = np.full(N_TEAMS, N_TEAMS - 1)
     extra_rounds = _round_robin(rng.permutation(N_TEAMS))
@@ -553,7 +951,7 @@ def _assign_dates(rng, days, home, away) -> list[dt.date]:
             target = 3  # opening night
         elif i < len(days) and len(days) - i > 0:
             per_day = len(cand) / max(1, len(days) - i)
-            target = per_day * WEEKDAY_LOAD[days[i].weekday()] * rng.uniform(0.75, 1.25)
+            target = per_day * WEEKDAY_LOAD[days[i].weekday()] * rng.uniform(0.5, 1.5)
             target = int(min(15, round(target)))
         else:
             target = 15
@@ -579,9 +977,9 @@ def _assign_dates(rng, days, home, away) -> list[dt.date]:
 
 
 def _postpone(rng, games, statuses, days):
-    """~0.5% of games are postponed; each is made up later, between the same teams."""
-    last = days[-1]
-    eligible = [k for k, (d, _, _) in enumerate(games) if d <= last - dt.timedelta(21)]
+    """~0.5% of played games are postponed; each is made up later, between the same teams."""
+    cutoff = min(days[-1] - dt.timedelta(21), LAST_PLAYED_DATE)
+    eligible = [k for k, (d, _, _) in enumerate(games) if d <= cutoff]
     n = min(len(eligible), int(rng.binomial(len(games), RATE_POSTPONED)))
     if n == 0:
         return games, statuses
@@ -594,8 +992,11 @@ def _postpone(rng, games, statuses, days):
         d, a, h = games[k]
         statuses[k] = "Postponed"
         later = [x for x in days if x >= d + dt.timedelta(10)]
-        free = [x for x in later if not ({x, x - dt.timedelta(1), x + dt.timedelta(1)}
-                                         & (busy[a] | busy[h]))]
+        free = [
+            x
+            for x in later
+            if not ({x, x - dt.timedelta(1), x + dt.timedelta(1)} & (busy[a] | busy[h]))
+        ]
         free = free or [x for x in later if x not in busy[a] | busy[h]]
         makeup = free[int(rng.integers(min(len(free), 10)))]
         busy[a].add(makeup)
@@ -614,8 +1015,9 @@ def _playoffs(rng, last_regular: dt.date) -> list[tuple[dt.date, int, int]]:
     """Four rounds of best-of-seven series between 8 seeds per conference."""
     strength = rng.normal(size=N_TEAMS)
     seeds = {
-        conf: sorted((t for t in range(N_TEAMS) if (t in EAST) == conf),
-                     key=lambda t: -strength[t])[:8]
+        conf: sorted(
+            (t for t in range(N_TEAMS) if (t in EAST) == conf), key=lambda t: -strength[t]
+        )[:8]
         for conf in (True, False)
     }
     bracket = [[(s[0], s[7]), (s[3], s[4]), (s[2], s[5]), (s[1], s[6])] for s in seeds.values()]
@@ -634,7 +1036,7 @@ def _playoffs(rng, last_regular: dt.date) -> list[tuple[dt.date, int, int]]:
                 h, a = (hi, lo) if HIGH_SEED_HOME[g] else (lo, hi)
                 games.append((day, a, h))
             winners.append(hi if winner == 0 else lo)
-        series = list(zip(winners[::2], winners[1::2]))
+        series = list(zip(winners[::2], winners[1::2], strict=False))  # [] after the final
     return games
 
 
@@ -688,7 +1090,7 @@ def _player_names(rng, n: int) -> list[str]:
         first = FIRST_NAMES[rng.integers(len(FIRST_NAMES))]
         last = LAST_NAMES[rng.integers(len(LAST_NAMES))]
         u = rng.random()
-        suffix = next((s for s, c in zip(SUFFIXES, cum) if u < c), None)
+        suffix = next((s for s, c in zip(SUFFIXES, cum, strict=True) if u < c), None)
         name = f"{first} {last}" + (f" {suffix}" if suffix else "")
         key = lookup_of(name)
         if key not in seen:
@@ -720,14 +1122,27 @@ def _league(seed: int, season: int) -> _League:
     if season >= PREFIX_FROM_SEASON:
         prefixed = np.flatnonzero(rng.random(n) < RATE_PREFIX)
         ids = rng.choice(np.arange(1626000, 1643000), len(prefixed), replace=False)
-        for k, pid in zip(prefixed, ids):
+        for k, pid in zip(prefixed, ids, strict=True):
             pbp_lookups[k] = f"{pid}{lookups[k]}"
     return _League(
-        season=season, team_start=team_start, name=names, lookup=lookups,
-        pbp_lookup=pbp_lookups, rank=rank, usage=usage,
-        three_rate=uniform("three_lo", "three_hi"), paint_rate=uniform("paint_lo", "paint_hi"),
-        make=make, ft_pct=ft_pct, oreb=draw("oreb"), dreb=draw("dreb"), ast=draw("ast"),
-        stl=draw("stl"), blk=draw("blk", 0.4), foul=draw("foul"), draw=draw("draw"),
+        season=season,
+        team_start=team_start,
+        name=names,
+        lookup=lookups,
+        pbp_lookup=pbp_lookups,
+        rank=rank,
+        usage=usage,
+        three_rate=uniform("three_lo", "three_hi"),
+        paint_rate=uniform("paint_lo", "paint_hi"),
+        make=make,
+        ft_pct=ft_pct,
+        oreb=draw("oreb"),
+        dreb=draw("dreb"),
+        ast=draw("ast"),
+        stl=draw("stl"),
+        blk=draw("blk", 0.4),
+        foul=draw("foul"),
+        draw=draw("draw"),
     )
 
 
@@ -769,9 +1184,12 @@ class _Offense:
     tech_made: np.ndarray
 
     def points(self) -> int:
-        return int((np.where(self.zone == THREE, 3, 2) * self.made).sum()
-                   + (self.and1 & self.and1_made).sum() + self.trip_made.sum()
-                   + self.tech_made.sum())
+        return int(
+            (np.where(self.zone == THREE, 3, 2) * self.made).sum()
+            + (self.and1 & self.and1_made).sum()
+            + self.trip_made.sum()
+            + self.tech_made.sum()
+        )
 
 
 @dataclasses.dataclass
@@ -804,26 +1222,17 @@ class _SimGame:
 
 
 def _simulate_game(seed: int, game: _Game, league: _League) -> _SimGame:
+    """Play one Final game with its own RNG (seeded by game_id): same game, same rows."""
     rng = _rng(seed, "game", zlib.crc32(game.game_id.encode()))
-    n_ot = 0
-    if rng.random() < RATE_OVERTIME:
-        n_ot = 1 + int(rng.random() < RATE_EXTRA_OVERTIME)
-    has_gamebook = rng.random() >= RATE_NO_GAMEBOOK
-    flags = dict(
-        n_ot=n_ot,
-        has_pbp=bool(rng.random() >= RATE_NO_PBP),
-        has_gamebook=bool(has_gamebook),
-        has_bdl=bool(not has_gamebook or rng.random() >= RATE_NO_BDL),
-        fallback=bool(rng.random() < RATE_PBP_FALLBACK),
-        untyped=bool(rng.random() < RATE_UNTYPED_SHOTS),
-        ft_distance=15.0 if rng.random() < 0.5 else float("nan"),
-        bdl_whole_minutes=bool(rng.random() < 0.5),
-    )
+    flags = _game_flags(rng)
+    n_ot, has_gamebook = flags["n_ot"], flags["has_gamebook"]
     home_ref, away_ref = league.roster(game.home), league.roster(game.away)
     n_home, n_rows = len(home_ref), len(home_ref) + len(away_ref)
     n_malformed = int(has_gamebook and rng.random() < RATE_MALFORMED_MINUTES * 22)
     n_stale = int(rng.binomial(22, RATE_GAMEBOOK_STALE)) if has_gamebook else 0
-    n_play = _players_who_play(rng, n_rows, len(home_ref), len(away_ref), n_malformed, n_stale)
+    *n_play, n_stale = _players_who_play(
+        rng, n_rows, len(home_ref), len(away_ref), n_malformed, n_stale
+    )
     game_seconds = 2880 + 300 * n_ot
     sides = [
         _lineup(rng, league, 0, game.home, home_ref, 0, n_play[0], game_seconds),
@@ -836,26 +1245,55 @@ def _simulate_game(seed: int, game: _Game, league: _League) -> _SimGame:
     seconds = np.concatenate([s.seconds for s in sides])
     status = np.concatenate([s.status for s in sides])
     active = np.flatnonzero(status == ACTIVE)
+    malformed = _mark(rng, n_rows, active, n_malformed, len(MALFORMED_MINUTES))
+    well_formed = active[malformed[active] < 0]  # stale copies never add a NULL row
     return _SimGame(
-        game=game, league=league, n_home=n_home,
-        ref=np.concatenate([home_ref, away_ref]), status=status,
-        reason=np.concatenate([s.reason for s in sides]), seconds=seconds,
+        game=game,
+        league=league,
+        n_home=n_home,
+        ref=np.concatenate([home_ref, away_ref]),
+        status=status,
+        reason=np.concatenate([s.reason for s in sides]),
+        seconds=seconds,
         dash=(status != ACTIVE) & (rng.random(n_rows) < 0.3),
         plus_minus=_plus_minus(rng, seconds, n_home, margin, game_seconds),
-        malformed=_mark(rng, n_rows, active, n_malformed, len(MALFORMED_MINUTES)),
-        gb_stale=_mark(rng, n_rows, active, n_stale, 2) * 2 - 1 * (_ := 1) + 0
-        if False else _stale_marks(rng, n_rows, active, n_stale),
-        bdl_stale=_stale_marks(
-            rng, n_rows, active,
+        malformed=malformed,
+        gb_stale=_signs(rng, n_rows, well_formed, n_stale),
+        bdl_stale=_signs(
+            rng,
+            n_rows,
+            active,
             int(rng.binomial(len(active), RATE_BDL_STALE)) + (0 if has_gamebook else 1),
         ),
-        events=events, geo=geo, ts=_timestamps(rng, game.date), **flags,
+        events=events,
+        geo=geo,
+        ts=_timestamps(rng, game.date),
+        **flags,
     )
 
 
-def _players_who_play(rng, n_rows, n_home, n_away, n_malformed, n_stale) -> tuple[int, int]:
-    """Active players per team such that NULL minutes are 36-44% of the gamebook rows
-    (counting malformed minutes as NULL, and also with the stale duplicate rows)."""
+def _game_flags(rng) -> dict:
+    """Overtimes, which feeds have the game and how they look."""
+    n_ot = 0
+    if rng.random() < RATE_OVERTIME:
+        n_ot = 1 + int(rng.random() < RATE_EXTRA_OVERTIME)
+    has_gamebook = bool(rng.random() >= RATE_NO_GAMEBOOK)
+    return dict(
+        n_ot=n_ot,
+        has_pbp=bool(rng.random() >= RATE_NO_PBP),
+        has_gamebook=has_gamebook,
+        has_bdl=bool(not has_gamebook or rng.random() >= RATE_NO_BDL),
+        fallback=bool(rng.random() < RATE_PBP_FALLBACK),
+        untyped=bool(rng.random() < RATE_UNTYPED_SHOTS),
+        ft_distance=15.0 if rng.random() < 0.5 else float("nan"),
+        bdl_whole_minutes=bool(rng.random() < 0.5),
+    )
+
+
+def _players_who_play(rng, n_rows, n_home, n_away, n_malformed, n_stale):
+    """Active players per team such that NULL minutes are 36-44% of the gamebook rows,
+    counting malformed minutes as NULL, with and without the stale duplicate rows.
+    Returns (home actives, away actives, number of stale duplicates that fit)."""
     lo_pct, hi_pct = NULL_MINUTES_BAND
     while True:
         lo = -((-lo_pct * (n_rows + n_stale)) // 100)
@@ -866,10 +1304,13 @@ def _players_who_play(rng, n_rows, n_home, n_away, n_malformed, n_stale) -> tupl
     n_null = int(rng.integers(lo, hi + 1)) - n_malformed
     n_play = n_rows - n_null
     lo_a, hi_a = ACTIVE_PER_TEAM
-    home_options = [h for h in range(lo_a, hi_a + 1)
-                    if lo_a <= n_play - h <= hi_a and h <= n_home and n_play - h <= n_away]
+    home_options = [
+        h
+        for h in range(lo_a, hi_a + 1)
+        if lo_a <= n_play - h <= hi_a and h <= n_home and n_play - h <= n_away
+    ]
     home = int(home_options[rng.integers(len(home_options))])
-    return home, n_play - home
+    return home, n_play - home, n_stale
 
 
 def _lineup(rng, league, side, team, ref, offset, n_play, game_seconds) -> _Side:
@@ -905,8 +1346,17 @@ def _lineup(rng, league, side, team, ref, offset, n_play, game_seconds) -> _Side
         "min": sec,
         "bench": np.sqrt(sec),
     }
-    return _Side(side=side, team=team, ref=ref, local=offset + np.arange(n), status=status,
-                 reason=reason, seconds=seconds, act=offset + act_pos, w=w)
+    return _Side(
+        side=side,
+        team=team,
+        ref=ref,
+        local=offset + np.arange(n),
+        status=status,
+        reason=reason,
+        seconds=seconds,
+        act=offset + act_pos,
+        w=w,
+    )
 
 
 def _split_seconds(rng, weights, total, cap) -> np.ndarray:
@@ -934,15 +1384,15 @@ def _split_seconds(rng, weights, total, cap) -> np.ndarray:
 
 def _draw_offense(rng, league, off: _Side, de: _Side, untyped: bool) -> _Offense:
     """Field-goal attempts, free-throw trips and technical free throws of one team."""
-    a_ref = league_ref = off.ref[off.act - off.local[0]]
+    a_ref = off.ref[off.act - off.local[0]]  # league indices of the active players
     n_fga, n_three = int(rng.integers(85, 93)), int(rng.integers(30, 41))
     pos = _pick(rng, off.w["shot"], n_fga)
     zone = np.full(n_fga, MID)
-    zone[_weighted_subset(rng, league.three_rate[league_ref[pos]], n_three)] = THREE
+    zone[_weighted_subset(rng, league.three_rate[a_ref[pos]], n_three)] = THREE
     twos = zone != THREE
-    zone[twos & (rng.random(n_fga) < league.paint_rate[league_ref[pos]])] = PAINT
+    zone[twos & (rng.random(n_fga) < league.paint_rate[a_ref[pos]])] = PAINT
     subtype, geo, flag = _shot_geometry(rng, zone, untyped)
-    p_make = league.make[league_ref[pos], zone]
+    p_make = league.make[a_ref[pos], zone]
     p_make[flag == FLAG_HEAVE] = 0.03
     made = rng.random(n_fga) < p_make
     shooter = off.act[pos]
@@ -955,7 +1405,7 @@ def _draw_offense(rng, league, off: _Side, de: _Side, untyped: bool) -> _Offense
     helper[blocked] = de.act[_pick(rng, de.w["blk"], len(blocked))]
     role[blocked] = R_BLOCK
     and1 = made & (rng.random(n_fga) < P_AND1[zone])
-    and1_made = and1 & (rng.random(n_fga) < league.ft_pct[league_ref[pos]])
+    and1_made = and1 & (rng.random(n_fga) < league.ft_pct[a_ref[pos]])
 
     n_tech = int(rng.random() < RATE_TECHNICAL)
     fta = int(rng.integers(15, 29))
@@ -963,7 +1413,7 @@ def _draw_offense(rng, league, off: _Side, de: _Side, untyped: bool) -> _Offense
     n_two_trips = max(0, round((fta - and1.sum() - n_tech - 3 * n_three_trips) / 2))
     trip_size = rng.permutation(np.repeat([2, 3], [n_two_trips, n_three_trips]))
     trip_pos = _pick(rng, off.w["draw"], len(trip_size))
-    trip_made = rng.random((len(trip_size), 3)) < league.ft_pct[league_ref[trip_pos]][:, None]
+    trip_made = rng.random((len(trip_size), 3)) < league.ft_pct[a_ref[trip_pos]][:, None]
     trip_made &= np.arange(3) < trip_size[:, None]
     trip_shooting = (trip_size == 3) | (rng.random(len(trip_size)) < 0.75)
     # technical free throws: the best free-throw shooter among the five busiest players
@@ -971,10 +1421,21 @@ def _draw_offense(rng, league, off: _Side, de: _Side, untyped: bool) -> _Offense
     best = busiest[np.argmax(league.ft_pct[a_ref[busiest]])]
     tech_pos = np.full(n_tech, best)
     return _Offense(
-        shooter=shooter, zone=zone, made=made, helper=helper, role=role, subtype=subtype,
-        geo=geo, flag=flag, and1=and1, and1_made=and1_made,
-        trip_shooter=off.act[trip_pos], trip_size=trip_size, trip_made=trip_made,
-        trip_shooting=trip_shooting, tech_shooter=off.act[tech_pos],
+        shooter=shooter,
+        zone=zone,
+        made=made,
+        helper=helper,
+        role=role,
+        subtype=subtype,
+        geo=geo,
+        flag=flag,
+        and1=and1,
+        and1_made=and1_made,
+        trip_shooter=off.act[trip_pos],
+        trip_size=trip_size,
+        trip_made=trip_made,
+        trip_shooting=trip_shooting,
+        tech_shooter=off.act[tech_pos],
         tech_made=rng.random(n_tech) < league.ft_pct[a_ref[tech_pos]],
     )
 
@@ -1002,18 +1463,23 @@ def _shot_geometry(rng, zone, untyped):
         dist[long_two] = np.round(rng.uniform(23.8, 25.0, long_two.sum()), 1)
         flag[long_two] = FLAG_LONG_TWO
     three = zone == THREE
-    dist[three] = np.round(rng.uniform(23.8, 27.5, three.sum()) + rng.exponential(0.4, three.sum()), 1)
-    dist[three] = np.minimum(dist[three], 30.0)
+    n_three = int(three.sum())
+    above_break = rng.uniform(23.8, 27.5, n_three) + rng.exponential(0.4, n_three)
+    dist[three] = np.minimum(np.round(above_break, 1), 30.0)
     corner = three & (u < RATE_CORNER)
     dist[corner] = np.round(rng.uniform(22.0, 22.9, corner.sum()), 1)
     heave = three & (u > 1 - RATE_HEAVE)
     dist[heave] = np.round(rng.uniform(35.0, 60.0, heave.sum()), 1)
     subtype[heave] = S["3pt jump shot"]
     flag[heave] = FLAG_HEAVE
-    angle = np.where(corner, np.sign(rng.random(n) - 0.5) * rng.uniform(1.36, 1.52, n),
-                     rng.uniform(-1.35, 1.35, n))
-    geo = np.column_stack([dist, np.round(10 * dist * np.sin(angle)),
-                           np.round(10 * dist * np.cos(angle))])
+    angle = np.where(
+        corner,
+        np.sign(rng.random(n) - 0.5) * rng.uniform(1.36, 1.52, n),
+        rng.uniform(-1.35, 1.35, n),
+    )
+    geo = np.column_stack(
+        [dist, np.round(10 * dist * np.sin(angle)) + 0.0, np.round(10 * dist * np.cos(angle)) + 0.0]
+    )
     return subtype, geo, flag
 
 
@@ -1046,14 +1512,9 @@ def _mark(rng, n_rows, candidates, k, n_codes) -> np.ndarray:
     return out
 
 
-def _stale_marks(rng, n_rows, candidates, k) -> np.ndarray:
-    """+1/-1 for k random candidates (which way the stale copy is off), 0 elsewhere."""
-    return np.where(_mark(rng, n_rows, candidates, min(k, len(candidates)), 2) < 0, 0,
-                    0) + (_mark(rng, n_rows, candidates, 0, 2) >= 0) if False else \
-        _signs(rng, n_rows, candidates, min(k, len(candidates)))
-
-
 def _signs(rng, n_rows, candidates, k) -> np.ndarray:
+    """+1/-1 for k random candidates (which way a stale copy is off), 0 elsewhere."""
+    k = min(k, len(candidates))
     out = np.zeros(n_rows, np.int64)
     if k:
         out[rng.choice(candidates, k, replace=False)] = rng.choice([-1, 1], k)
@@ -1106,7 +1567,7 @@ class _Slots:
         self.pos = 0
 
     def take(self, n: int) -> np.ndarray:
-        out = self.slots[self.pos:self.pos + n]
+        out = self.slots[self.pos : self.pos + n]
         self.pos += n
         return out
 
@@ -1123,17 +1584,28 @@ def _game_events(rng, sides, offense, n_ot, ft_distance):
         n_and1, n_trips = int(o.and1.sum()), len(o.trip_size)
         shot_slots = slots.take(len(o.shooter))
         _shot_events(rng, ev, shot_slots, o, off, de, de.act[fouls[:n_and1]], ft_distance)
-        _trip_events(rng, ev, slots.take(n_trips), o, off, de,
-                     de.act[fouls[n_and1:n_and1 + n_trips]], ft_distance)
-        ev.add(slots.take(plan["nsf"][1 - s]), etype=E["foul"],
-               subtype=_menu_pick(rng, NON_SHOOTING_FOULS, plan["nsf"][1 - s]),
-               p1=de.act[fouls[n_and1 + n_trips:]], tmpl=T["player"])
+        _trip_events(
+            rng,
+            ev,
+            slots.take(n_trips),
+            o,
+            off,
+            de,
+            de.act[fouls[n_and1 : n_and1 + n_trips]],
+            ft_distance,
+        )
+        ev.add(
+            slots.take(plan["nsf"][1 - s]),
+            etype=E["foul"],
+            subtype=_menu_pick(rng, NON_SHOOTING_FOULS, plan["nsf"][1 - s]),
+            p1=de.act[fouls[n_and1 + n_trips :]],
+            tmpl=T["player"],
+        )
         _technical_events(rng, ev, slots.take(len(o.tech_shooter)), o, de, ft_distance)
         _turnover_events(rng, ev, slots.take(plan["tov"][s]), off, de)
         _substitution_events(rng, ev, slots.take(plan["sub_chunks"][s]), off)
         n_to = plan["timeouts"][s]
-        ev.add(slots.take(n_to), etype=E["timeout"], subtype=S["regular"], side=s,
-               tmpl=T["team"])
+        ev.add(slots.take(n_to), etype=E["timeout"], subtype=S["regular"], side=s, tmpl=T["team"])
     _violation_events(rng, ev, slots.take(plan["violations"]), sides)
     _held_ball_events(rng, ev, slots.take(plan["held_balls"]), sides)
     ints, geo = ev.finish()
@@ -1142,8 +1614,10 @@ def _game_events(rng, sides, offense, n_ot, ft_distance):
     return ints, geo
 
 
-NON_SHOOTING_FOULS = (np.array([S["personal"], S["loose ball"], S["personal take"]]),
-                      np.cumsum([0.7, 0.15, 0.15]))
+NON_SHOOTING_FOULS = (
+    np.array([S["personal"], S["loose ball"], S["personal take"]]),
+    np.cumsum([0.7, 0.15, 0.15]),
+)
 STEAL_TURNOVERS = (np.array([S["bad pass"], S["lost ball"]]), np.array([0.55, 1.0]))
 OTHER_TURNOVERS = (
     np.array([S["traveling"], S["out of bounds lost ball"], S["step out of bounds"]]),
@@ -1160,7 +1634,8 @@ def _chunk_plan(rng, sides, offense) -> dict:
         nsf[s] = max(2, int(rng.integers(16, 25)) - shooting)
         fouls_by[s] = shooting + nsf[s]
     plan = dict(
-        fouls=fouls_by, nsf=nsf,
+        fouls=fouls_by,
+        nsf=nsf,
         tov=[int(rng.integers(10, 18)) for _ in (0, 1)],
         sub_chunks=[int(rng.integers(22, 30)) for _ in (0, 1)],
         timeouts=[int(rng.integers(5, 8)) for _ in (0, 1)],
@@ -1169,8 +1644,12 @@ def _chunk_plan(rng, sides, offense) -> dict:
     )
     plan["n_chunks"] = (
         sum(len(o.shooter) + len(o.trip_size) + len(o.tech_shooter) for o in offense)
-        + sum(nsf) + sum(plan["tov"]) + sum(plan["sub_chunks"]) + sum(plan["timeouts"])
-        + plan["violations"] + plan["held_balls"]
+        + sum(nsf)
+        + sum(plan["tov"])
+        + sum(plan["sub_chunks"])
+        + sum(plan["timeouts"])
+        + plan["violations"]
+        + plan["held_balls"]
     )
     return plan
 
@@ -1183,11 +1662,17 @@ def _period_events(ev: _Events, sides, n_ot) -> None:
     starts, lengths = _period_layout(n_ot)
     n = len(starts)
     ev.add(starts, order=0, etype=E["start of period"], tmpl=T["period_start"])
-    ev.add(starts + lengths - 1, order=7, delta=1, etype=E["end of period"],
-           tmpl=T["period_end"])
+    ev.add(starts + lengths - 1, order=7, delta=1, etype=E["end of period"], tmpl=T["period_end"])
     tips = starts[[0, *range(4, n)]]  # opening tip and every overtime
-    ev.add(tips, order=1, etype=E["jump ball"], p1=_center(sides[0]), p2=_center(sides[1]),
-           role=R_JUMP, tmpl=T["jump_ball"])
+    ev.add(
+        tips,
+        order=1,
+        etype=E["jump ball"],
+        p1=_center(sides[0]),
+        p2=_center(sides[1]),
+        role=R_JUMP,
+        tmpl=T["jump_ball"],
+    )
 
 
 def _rebounds(rng, ev, slot, off: _Side, de: _Side, p_off, order=7) -> None:
@@ -1198,13 +1683,22 @@ def _rebounds(rng, ev, slot, off: _Side, de: _Side, p_off, order=7) -> None:
     u = rng.random(n)
     team = u < P_TEAM_REBOUND
     offensive = ~team & (u < P_TEAM_REBOUND + p_off)
-    p1 = np.where(offensive, off.act[_pick(rng, off.w["oreb"], n)],
-                  de.act[_pick(rng, de.w["dreb"], n)])
+    p1 = np.where(
+        offensive, off.act[_pick(rng, off.w["oreb"], n)], de.act[_pick(rng, de.w["dreb"], n)]
+    )
     p1[team] = -1
     side = np.where(team & (rng.random(n) < 0.3), off.side, de.side)
     subtype = np.where(team, S["team"], np.where(offensive, S["offensive"], S["defensive"]))
-    ev.add(slot, order=order, delta=1, etype=E["rebound"], subtype=subtype, p1=p1,
-           side=np.where(team, side, -1), tmpl=np.where(team, T["team"], T["player"]))
+    ev.add(
+        slot,
+        order=order,
+        delta=1,
+        etype=E["rebound"],
+        subtype=subtype,
+        p1=p1,
+        side=np.where(team, side, -1),
+        tmpl=np.where(team, T["team"], T["player"]),
+    )
 
 
 def _ft_geo(n, ft_distance):
@@ -1216,18 +1710,41 @@ def _shot_events(rng, ev, slot, o: _Offense, off, de, and1_foulers, ft_distance)
     kind = np.where(o.zone == THREE, 2, 1)
     tmpl = np.select(
         [o.made & (o.role == R_ASSIST), o.made, o.role == R_BLOCK],
-        [T["shot_assisted"], T["shot_made"], T["shot_blocked"]], T["shot_missed"],
+        [T["shot_assisted"], T["shot_made"], T["shot_blocked"]],
+        T["shot_missed"],
     )
-    ev.add(slot, geo=o.geo, etype=E["shot"], subtype=o.subtype, p1=o.shooter, p2=o.helper,
-           role=o.role, made=o.made, kind=kind, zone=o.zone, points=kind * o.made,
-           tmpl=tmpl, flag=o.flag)
+    ev.add(
+        slot,
+        geo=o.geo,
+        etype=E["shot"],
+        subtype=o.subtype,
+        p1=o.shooter,
+        p2=o.helper,
+        role=o.role,
+        made=o.made,
+        kind=kind,
+        zone=o.zone,
+        points=(kind + 1) * o.made,
+        tmpl=tmpl,
+        flag=o.flag,
+    )
     a = np.flatnonzero(o.and1)
-    ev.add(slot[a], order=1, etype=E["foul"], subtype=S["shooting"], p1=and1_foulers,
-           tmpl=T["player"])
-    ev.add(slot[a], geo=_ft_geo(len(a), ft_distance), order=2, etype=E["free throw"],
-           subtype=FT_CODE[(1, 1)], p1=o.shooter[a], made=o.and1_made[a], kind=3,
-           points=o.and1_made[a], tmpl=np.where(o.and1_made[a], T["ft_made"], T["ft_missed"]),
-           flag=FLAG_AND1_FT)
+    ev.add(
+        slot[a], order=1, etype=E["foul"], subtype=S["shooting"], p1=and1_foulers, tmpl=T["player"]
+    )
+    ev.add(
+        slot[a],
+        geo=_ft_geo(len(a), ft_distance),
+        order=2,
+        etype=E["free throw"],
+        subtype=FT_CODE[(1, 1)],
+        p1=o.shooter[a],
+        made=o.and1_made[a],
+        kind=3,
+        points=o.and1_made[a],
+        tmpl=np.where(o.and1_made[a], T["ft_made"], T["ft_missed"]),
+        flag=FLAG_AND1_FT,
+    )
     missed = np.concatenate([slot[~o.made], slot[o.and1 & ~o.and1_made]])
     _rebounds(rng, ev, missed, off, de, P_OFF_REBOUND_SHOT)
 
@@ -1237,19 +1754,39 @@ def _trip_events(rng, ev, slot, o: _Offense, off, de, foulers, ft_distance) -> N
     n = len(slot)
     if n == 0:
         return
-    ev.add(slot, etype=E["foul"], p1=foulers, tmpl=T["player"],
-           subtype=np.where(o.trip_shooting, S["shooting"], S["personal"]))
+    ev.add(
+        slot,
+        etype=E["foul"],
+        p1=foulers,
+        tmpl=T["player"],
+        subtype=np.where(o.trip_shooting, S["shooting"], S["personal"]),
+    )
     trip = np.repeat(np.arange(n), o.trip_size)
     k = np.arange(len(trip)) - np.repeat(np.cumsum(o.trip_size) - o.trip_size, o.trip_size)
     size = o.trip_size[trip]
     made = o.trip_made[trip, k]
-    codes = np.array([FT_CODE[(kk + 1, nn)] for kk, nn in zip(k, size)])
-    ev.add(slot[trip], geo=_ft_geo(len(trip), ft_distance), order=2 * k + 1,
-           etype=E["free throw"], subtype=codes, p1=o.trip_shooter[trip], made=made, kind=3,
-           points=made, tmpl=np.where(made, T["ft_made"], T["ft_missed"]))
+    codes = FT_CODE_TABLE[k + 1, size]
+    ev.add(
+        slot[trip],
+        geo=_ft_geo(len(trip), ft_distance),
+        order=2 * k + 1,
+        etype=E["free throw"],
+        subtype=codes,
+        p1=o.trip_shooter[trip],
+        made=made,
+        kind=3,
+        points=made,
+        tmpl=np.where(made, T["ft_made"], T["ft_missed"]),
+    )
     dead = ~made & (k < size - 1)
-    ev.add(slot[trip[dead]], order=2 * k[dead] + 2, etype=E["rebound"], subtype=S["team"],
-           side=off.side, tmpl=T["team"])
+    ev.add(
+        slot[trip[dead]],
+        order=2 * k[dead] + 2,
+        etype=E["rebound"],
+        subtype=S["team"],
+        side=off.side,
+        tmpl=T["team"],
+    )
     final_miss = ~made & (k == size - 1)
     _rebounds(rng, ev, slot[trip[final_miss]], off, de, P_OFF_REBOUND_FT)
 
@@ -1261,12 +1798,27 @@ def _technical_events(rng, ev, slot, o: _Offense, de, ft_distance) -> None:
         return
     bench = rng.random(n) < 0.3
     fouler = np.where(bench, -1, de.act[_pick(rng, de.w["foul"], n)])
-    ev.add(slot, etype=E["foul"], subtype=S["technical"], p1=fouler,
-           side=np.where(bench, de.side, -1), tmpl=np.where(bench, T["team"], T["player"]))
-    ev.add(slot, geo=_ft_geo(n, ft_distance), order=1, etype=E["free throw"],
-           subtype=FT_CODE[(1, 1)], p1=o.tech_shooter, made=o.tech_made, kind=3,
-           points=o.tech_made, flag=FLAG_TECH_FT,
-           tmpl=np.where(o.tech_made, T["tech_ft_made"], T["tech_ft_missed"]))
+    ev.add(
+        slot,
+        etype=E["foul"],
+        subtype=S["technical"],
+        p1=fouler,
+        side=np.where(bench, de.side, -1),
+        tmpl=np.where(bench, T["team"], T["player"]),
+    )
+    ev.add(
+        slot,
+        geo=_ft_geo(n, ft_distance),
+        order=1,
+        etype=E["free throw"],
+        subtype=FT_CODE[(1, 1)],
+        p1=o.tech_shooter,
+        made=o.tech_made,
+        kind=3,
+        points=o.tech_made,
+        flag=FLAG_TECH_FT,
+        tmpl=np.where(o.tech_made, T["tech_ft_made"], T["tech_ft_missed"]),
+    )
 
 
 def _turnover_events(rng, ev, slot, off: _Side, de: _Side) -> None:
@@ -1276,12 +1828,21 @@ def _turnover_events(rng, ev, slot, off: _Side, de: _Side) -> None:
     steal = ~team & (u < 0.6)
     p1 = np.where(team, -1, off.act[_pick(rng, off.w["tov"], n)])
     p2 = np.where(steal, de.act[_pick(rng, de.w["stl"], n)], -1)
-    subtype = np.where(steal, _menu_pick(rng, STEAL_TURNOVERS, n),
-                       _menu_pick(rng, OTHER_TURNOVERS, n))
+    subtype = np.where(
+        steal, _menu_pick(rng, STEAL_TURNOVERS, n), _menu_pick(rng, OTHER_TURNOVERS, n)
+    )
     subtype[team] = S["shot clock"]
     tmpl = np.select([team, steal], [T["team"], T["turnover_steal"]], T["player"])
-    ev.add(slot, etype=E["turnover"], subtype=subtype, p1=p1, p2=p2,
-           role=np.where(steal, R_STEAL, -1), side=np.where(team, off.side, -1), tmpl=tmpl)
+    ev.add(
+        slot,
+        etype=E["turnover"],
+        subtype=subtype,
+        p1=p1,
+        p2=p2,
+        role=np.where(steal, R_STEAL, -1),
+        side=np.where(team, off.side, -1),
+        tmpl=tmpl,
+    )
 
 
 def _substitution_events(rng, ev, slot, side: _Side) -> None:
@@ -1291,8 +1852,15 @@ def _substitution_events(rng, ev, slot, side: _Side) -> None:
     order = np.arange(len(chunk)) - np.repeat(np.cumsum(size) - size, size)
     out = _pick(rng, side.w["min"], len(chunk))
     enters = _pick_other(rng, side.w["bench"], out)
-    ev.add(slot[chunk], order=order, etype=E["substitution"], p1=side.act[out],
-           p2=side.act[enters], role=R_SUB, tmpl=T["substitution"])
+    ev.add(
+        slot[chunk],
+        order=order,
+        etype=E["substitution"],
+        p1=side.act[out],
+        p2=side.act[enters],
+        role=R_SUB,
+        tmpl=T["substitution"],
+    )
 
 
 def _violation_events(rng, ev, slot, sides) -> None:
@@ -1303,16 +1871,604 @@ def _violation_events(rng, ev, slot, sides) -> None:
     kind = rng.integers(0, 3, n)  # kicked ball, lane, delay of game (team)
     player = np.array([sides[s].act[_pick(rng, sides[s].w["min"], 1)[0]] for s in side])
     team = kind == 2
-    ev.add(slot, etype=E["violation"],
-           subtype=np.choose(kind, [S["kicked ball"], S["lane"], S["delay of game"]]),
-           p1=np.where(team, -1, player), side=np.where(team, side, -1),
-           tmpl=np.where(team, T["team"], T["player"]))
+    ev.add(
+        slot,
+        etype=E["violation"],
+        subtype=np.choose(kind, [S["kicked ball"], S["lane"], S["delay of game"]]),
+        p1=np.where(team, -1, player),
+        side=np.where(team, side, -1),
+        tmpl=np.where(team, T["team"], T["player"]),
+    )
 
 
 def _held_ball_events(rng, ev, slot, sides) -> None:
     n = len(slot)
     if n == 0:
         return
-    ev.add(slot, etype=E["jump ball"], role=R_JUMP, tmpl=T["jump_ball"],
-           p1=sides[0].act[_pick(rng, sides[0].w["min"], n)],
-           p2=sides[1].act[_pick(rng, sides[1].w["min"], n)])
+    ev.add(
+        slot,
+        etype=E["jump ball"],
+        role=R_JUMP,
+        tmpl=T["jump_ball"],
+        p1=sides[0].act[_pick(rng, sides[0].w["min"], n)],
+        p2=sides[1].act[_pick(rng, sides[1].w["min"], n)],
+    )
+
+
+# =========================================================================== assembly
+def _null_if(values: np.ndarray, mask: np.ndarray, type_=None) -> pa.Array:
+    return pa.array(values, mask=np.asarray(mask, bool), type=type_)
+
+
+def _take(strings, idx: np.ndarray) -> pa.Array:
+    """strings[idx] as an arrow string array, NULL where idx < 0."""
+    table = strings if isinstance(strings, pa.Array) else pa.array(list(strings), pa.string())
+    return table.take(pa.array(idx, mask=idx < 0, type=pa.int64()))
+
+
+def _timestamps_array(us: np.ndarray) -> pa.Array:
+    return pa.array(np.asarray(us, np.int64), type=pa.timestamp("us", tz="UTC"))
+
+
+def _dates_array(days: np.ndarray) -> pa.Array:
+    return pa.array(np.asarray(days, np.int32), type=pa.date32())
+
+
+def _days(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def _schedule_table(games: list[_Game]) -> pa.Table:
+    return pa.table(
+        {
+            "game_id": pa.array([g.game_id for g in games], pa.string()),
+            "game_date": _dates_array(np.array([_days(g.date) for g in games])),
+            "season_year": pa.array([g.season for g in games], pa.int64()),
+            "home_team_abbr": pa.array([TEAMS[g.home] for g in games], pa.string()),
+            "away_team_abbr": pa.array([TEAMS[g.away] for g in games], pa.string()),
+            "game_status": pa.array([g.status for g in games], pa.string()),
+            "is_playoffs": pa.array([g.playoffs for g in games], pa.bool_()),
+        }
+    )
+
+
+@dataclasses.dataclass
+class _Frame:
+    """Column arrays of one grain (games, player-games or events) as numpy arrays."""
+
+    cols: dict[str, np.ndarray]
+
+    def __getattr__(self, name):
+        try:
+            return self.cols[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _game_frame(sims: list[_SimGame]) -> _Frame:
+    def col(fn, dtype=None):
+        return np.array([fn(s) for s in sims], dtype=dtype)
+
+    n_rows = col(lambda s: len(s.ref), np.int64)
+    return _Frame(
+        dict(
+            days=col(lambda s: _days(s.game.date), np.int64),
+            season=col(lambda s: s.game.season, np.int64),
+            home=col(lambda s: s.game.home, np.int64),
+            away=col(lambda s: s.game.away, np.int64),
+            n_home=col(lambda s: s.n_home, np.int64),
+            n_rows=n_rows,
+            pg_offset=np.concatenate([[0], np.cumsum(n_rows)[:-1]]).astype(np.int64),
+            n_ot=col(lambda s: s.n_ot, np.int64),
+            has_pbp=col(lambda s: s.has_pbp, bool),
+            has_gamebook=col(lambda s: s.has_gamebook, bool),
+            has_bdl=col(lambda s: s.has_bdl, bool),
+            fallback=col(lambda s: s.fallback, bool),
+            untyped=col(lambda s: s.untyped, bool),
+            ft_distance=col(lambda s: s.ft_distance, float),
+            bdl_whole=col(lambda s: s.bdl_whole_minutes, bool),
+            ts=np.array([s.ts for s in sims], np.int64).reshape(len(sims), 5),
+        )
+    )
+
+
+def _universe(leagues: dict[int, _League]) -> tuple[dict[int, int], dict[str, pa.Array]]:
+    """All players of all seasons in one index space: offset per season + string columns."""
+    offsets, names, lookups, pbp_lookups = {}, [], [], []
+    for season in sorted(leagues):
+        offsets[season] = len(names)
+        names += leagues[season].name
+        lookups += leagues[season].lookup
+        pbp_lookups += leagues[season].pbp_lookup
+    strings = {
+        "name": pa.array(names, pa.string()),
+        "lookup": pa.array(lookups, pa.string()),
+        "pbp_lookup": pa.array(pbp_lookups, pa.string()),
+    }
+    prefixed = np.array([a != b for a, b in zip(lookups, pbp_lookups, strict=True)], bool)
+    return offsets, {**strings, "prefixed": prefixed}
+
+
+def _player_game_frame(sims: list[_SimGame], offsets: dict[int, int]) -> _Frame:
+    """One row per roster player of every simulated game, in game order."""
+
+    def cat(fn, dtype=np.int64):
+        if not sims:
+            return np.empty(0, dtype)
+        return np.concatenate([np.asarray(fn(k, s), dtype) for k, s in enumerate(sims)])
+
+    return _Frame(
+        dict(
+            game=cat(lambda k, s: np.full(len(s.ref), k)),
+            local=cat(lambda k, s: np.arange(len(s.ref))),
+            uref=cat(lambda k, s: s.ref + offsets[s.game.season]),
+            side=cat(lambda k, s: np.arange(len(s.ref)) >= s.n_home),
+            status=cat(lambda k, s: s.status),
+            reason=cat(lambda k, s: s.reason),
+            seconds=cat(lambda k, s: s.seconds),
+            dash=cat(lambda k, s: s.dash, bool),
+            plus_minus=cat(lambda k, s: s.plus_minus),
+            malformed=cat(lambda k, s: s.malformed),
+            gb_stale=cat(lambda k, s: s.gb_stale),
+            bdl_stale=cat(lambda k, s: s.bdl_stale),
+        )
+    )
+
+
+def _event_frame(sims: list[_SimGame], g: _Frame) -> _Frame:
+    """All coded events, sorted by game, then time (slot, order); with derived columns."""
+    if sims:
+        ints = np.concatenate([s.events for s in sims])
+        geo = np.concatenate([s.geo for s in sims])
+        counts = np.array([len(s.events) for s in sims])
+    else:
+        ints, geo, counts = (
+            np.empty((0, len(INT_FIELDS)), np.int32),
+            np.empty((0, 3)),
+            np.zeros(0, np.int64),
+        )
+    game = np.repeat(np.arange(len(sims)), counts)
+    key = game.astype(np.int64) * 65536 + ints[:, F["slot"]] * 8 + ints[:, F["order"]]
+    order = np.argsort(key, kind="stable")
+    ints, geo, game = ints[order], geo[order], game[order]
+    cols = {name: ints[:, i].astype(np.int64) for name, i in F.items()}
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    cols["game"] = game
+    cols["seq"] = np.arange(len(game)) - first[game]
+    cols["dist"], cols["x"], cols["y"] = geo[:, 0], geo[:, 1], geo[:, 2]
+    # who: player-game row of player_1 / player_2, their team side
+    pg_offset, n_home = g.pg_offset[game], g.n_home[game]
+    for p in ("p1", "p2"):
+        local = cols[p]
+        cols[f"{p}_pg"] = np.where(local >= 0, pg_offset + local, -1)
+        cols[f"{p}_side"] = np.where(local >= 0, (local >= n_home).astype(np.int64), -1)
+    cols["team_side"] = np.where(cols["p1"] >= 0, cols["p1_side"], cols["side"])
+    # time: period, clock
+    slot = cols["slot"]
+    regulation = slot < 2880
+    period = np.where(regulation, slot // 720 + 1, 5 + (slot - 2880) // 300)
+    start = np.where(regulation, (period - 1) * 720, 2880 + (period - 5) * 300)
+    length = np.where(regulation, 720, 300)
+    cols["period"] = period
+    cols["clock"] = start + length - slot - cols["delta"]
+    # running score after each event
+    for side, name in ((0, "score_home"), (1, "score_away")):
+        pts = np.where(cols["p1_side"] == side, cols["points"], 0)
+        run = np.cumsum(pts)
+        before = np.concatenate([[0], run])[first][game] if len(game) else run
+        cols[name] = run - before
+    return _Frame(cols)
+
+
+def _truth(ev: _Frame, g: _Frame, n_pg: int) -> dict[str, np.ndarray]:
+    """Box score and shot zones per player-game, counted from the intended events."""
+
+    def count(mask, who="p1_pg"):
+        return np.bincount(getattr(ev, who)[mask], minlength=n_pg).astype(np.int64)
+
+    shot = ev.etype == E["shot"]
+    ft = ev.etype == E["free throw"]
+    rebound = (ev.etype == E["rebound"]) & (ev.p1 >= 0)
+    made = ev.made == 1
+    assisted = shot & made & (ev.role == R_ASSIST)
+    blocked = shot & (ev.role == R_BLOCK)
+    t = {
+        "fg_attempts": count(shot),
+        "fg_makes": count(shot & made),
+        "three_pt_attempts": count(shot & (ev.zone == THREE)),
+        "three_pt_makes": count(shot & made & (ev.zone == THREE)),
+        "ft_attempts": count(ft),
+        "ft_makes": count(ft & made),
+        "offensive_rebounds": count(rebound & (ev.subtype == S["offensive"])),
+        "defensive_rebounds": count(rebound & (ev.subtype == S["defensive"])),
+        "assists": count(assisted, "p2_pg"),
+        "blocks": count(blocked, "p2_pg"),
+        "steals": count((ev.etype == E["turnover"]) & (ev.role == R_STEAL), "p2_pg"),
+        "turnovers": count((ev.etype == E["turnover"]) & (ev.p1 >= 0)),
+        "personal_fouls": count(
+            (ev.etype == E["foul"]) & (ev.p1 >= 0) & (ev.subtype != S["technical"])
+        ),
+    }
+    t["total_rebounds"] = t["offensive_rebounds"] + t["defensive_rebounds"]
+    t["points"] = (
+        2 * (t["fg_makes"] - t["three_pt_makes"]) + 3 * t["three_pt_makes"] + t["ft_makes"]
+    )
+    for zone, att, mk, blk in (
+        (PAINT, "paint_attempts", "paint_makes", "paint_blocks"),
+        (MID, "mid_range_attempts", "mid_range_makes", "mid_range_blocks"),
+        (THREE, "three_attempts_pbp", "three_makes_pbp", "three_pt_blocks"),
+    ):
+        t[att] = count(shot & (ev.zone == zone))
+        t[mk] = count(shot & made & (ev.zone == zone))
+        t[blk] = count(blocked & (ev.zone == zone), "p2_pg")
+    t["assisted_fg_makes"] = count(assisted)
+    t["unassisted_fg_makes"] = t["fg_makes"] - t["assisted_fg_makes"]
+    t["and1_count"] = count(ft & (ev.flag == FLAG_AND1_FT))
+    t["pbp_shot_events"] = t["fg_attempts"]
+    pg_game = np.repeat(np.arange(len(g.n_rows)), g.n_rows)
+    t["pbp_fallback_events"] = np.where(g.fallback[pg_game], t["fg_attempts"], 0)
+    return t
+
+
+BOX_COLUMNS = (  # gamebook column -> truth key
+    ("points", "points"),
+    ("field_goals_made", "fg_makes"),
+    ("field_goals_attempted", "fg_attempts"),
+    ("three_pointers_made", "three_pt_makes"),
+    ("three_pointers_attempted", "three_pt_attempts"),
+    ("free_throws_made", "ft_makes"),
+    ("free_throws_attempted", "ft_attempts"),
+    ("offensive_rebounds", "offensive_rebounds"),
+    ("defensive_rebounds", "defensive_rebounds"),
+    ("total_rebounds", "total_rebounds"),
+    ("assists", "assists"),
+    ("steals", "steals"),
+    ("blocks", "blocks"),
+    ("turnovers", "turnovers"),
+    ("personal_fouls", "personal_fouls"),
+)
+BDL_COLUMNS = (
+    ("points", "points"),
+    ("assists", "assists"),
+    ("rebounds", "total_rebounds"),
+    ("offensive_rebounds", "offensive_rebounds"),
+    ("defensive_rebounds", "defensive_rebounds"),
+    ("steals", "steals"),
+    ("blocks", "blocks"),
+    ("turnovers", "turnovers"),
+    ("personal_fouls", "personal_fouls"),
+    ("field_goals_made", "fg_makes"),
+    ("field_goals_attempted", "fg_attempts"),
+    ("three_pointers_made", "three_pt_makes"),
+    ("three_pointers_attempted", "three_pt_attempts"),
+    ("free_throws_made", "ft_makes"),
+    ("free_throws_attempted", "ft_attempts"),
+)
+MAX_SECONDS = 100 * 60
+MMSS = tuple(f"{s // 60:02d}:{s % 60:02d}" for s in range(MAX_SECONDS))
+M_SS = tuple(f"{s // 60}:{s % 60:02d}" for s in range(MAX_SECONDS))
+WHOLE_MINUTES = tuple(str(m) for m in range(MAX_SECONDS // 60 + 2))
+GAMEBOOK_MINUTES = pa.array(MMSS + ("-",) + MALFORMED_MINUTES, pa.string())
+
+
+def _with_stale_copies(rows: np.ndarray, stale: np.ndarray):
+    """Rows repeated so that a stale row is preceded by its older copy; is_copy marks those."""
+    counts = 1 + (stale[rows] != 0)
+    out = np.repeat(rows, counts)
+    is_copy = np.zeros(len(out), bool)
+    is_copy[(np.cumsum(counts) - counts)[counts == 2]] = True
+    return out, is_copy
+
+
+def _context_columns(g: _Frame, game: np.ndarray, game_ids: pa.Array) -> dict[str, pa.Array]:
+    return {
+        "game_id": game_ids.take(pa.array(game)),
+        "game_date": _dates_array(g.days[game]),
+        "season_year": pa.array(g.season[game], pa.int64()),
+        "home_team_abbr": _take(TEAMS, g.home[game]),
+        "away_team_abbr": _take(TEAMS, g.away[game]),
+    }
+
+
+def _stale_box(truth, rows, sign, is_copy) -> dict[str, np.ndarray]:
+    """Box-score values of the rows; older copies are off (points by 2, one field goal)."""
+    box = {key: truth[key][rows].copy() for key in truth}
+    sign = np.where(is_copy, sign, 0)
+    sign = np.where((sign < 0) & (box["fg_makes"] == 0), 1, sign)
+    box["points"] += 2 * sign
+    box["fg_makes"] += sign
+    box["fg_attempts"] += np.maximum(sign, 0)
+    return box
+
+
+def _gamebook_table(g, pg, truth, uni, game_ids) -> pa.Table:
+    rows, is_copy = _with_stale_copies(np.flatnonzero(g.has_gamebook[pg.game]), pg.gb_stale)
+    game, active = pg.game[rows], pg.status[rows] == ACTIVE
+    box = _stale_box(truth, rows, pg.gb_stale[rows], is_copy)
+    seconds = pg.seconds[rows]
+    minutes = np.where(pg.malformed[rows] >= 0, MAX_SECONDS + 1 + pg.malformed[rows], seconds)
+    minutes = np.where(active, minutes, np.where(pg.dash[rows], MAX_SECONDS, -1))
+    cols = _context_columns(g, game, game_ids)
+    team = np.where(pg.side[rows] == 0, g.home[game], g.away[game])
+    cols |= {
+        "team_abbr": _take(TEAMS, team),
+        "player_name": _take(uni["name"], pg.uref[rows]),
+        "player_lookup": _take(uni["lookup"], pg.uref[rows]),
+        "player_status": _take(STATUSES, pg.status[rows]),
+        "dnp_reason": _take(REASONS, pg.reason[rows]),
+        "minutes": _take(GAMEBOOK_MINUTES, minutes),
+    }
+    for column, key in BOX_COLUMNS:
+        cols[column] = _null_if(box[key], ~active, pa.int64())
+    cols["plus_minus"] = _null_if(pg.plus_minus[rows], ~active, pa.int64())
+    cols["processed_at"] = _timestamps_array(g.ts[game, np.where(is_copy, 1, 0)])
+    return pa.table(cols)
+
+
+def _bdl_minutes(g, pg, rows) -> tuple[pa.Array, np.ndarray]:
+    """balldontlie minutes strings ("34" or "34:12", per game) and their decimal value."""
+    seconds = pg.seconds[rows]
+    whole = g.bdl_whole[pg.game[rows]]
+    rounded = (seconds + 30) // 60
+    strings = pa.array(WHOLE_MINUTES + M_SS, pa.string())
+    codes = np.where(whole, rounded, len(WHOLE_MINUTES) + seconds)
+    value = np.where(whole, rounded.astype(float), np.round(seconds / 60, 2))
+    return _take(strings, codes), value
+
+
+def _bdl_table(g, pg, truth, uni, game_ids) -> pa.Table:
+    base = np.flatnonzero(g.has_bdl[pg.game] & (pg.status == ACTIVE))
+    rows, is_copy = _with_stale_copies(base, pg.bdl_stale)
+    game = pg.game[rows]
+    box = _stale_box(truth, rows, pg.bdl_stale[rows], is_copy)
+    cols = _context_columns(g, game, game_ids)
+    team = np.where(pg.side[rows] == 0, g.home[game], g.away[game])
+    cols |= {
+        "team_abbr": _take(TEAMS, team),
+        "player_full_name": _take(uni["name"], pg.uref[rows]),
+        "player_lookup": _take(uni["lookup"], pg.uref[rows]),
+        "minutes": _bdl_minutes(g, pg, rows)[0],
+    }
+    for column, key in BDL_COLUMNS:
+        cols[column] = pa.array(box[key], pa.int64())
+    cols["processed_at"] = _timestamps_array(g.ts[game, np.where(is_copy, 3, 2)])
+    return pa.table(cols)
+
+
+def _descriptions(ev: _Frame, rows: np.ndarray, fields: dict[str, pa.Array]) -> pa.Array:
+    """event_description: each template joins literals and per-event fields."""
+    tmpl = ev.tmpl[rows]
+    pieces, positions = [], []
+    for code, (_, parts) in enumerate(TEMPLATES):
+        idx = np.flatnonzero(tmpl == code)
+        if len(idx) == 0:
+            continue
+        sel = pa.array(idx)
+        args = [fields[p[1:-1]].take(sel) if p.startswith("{") else p for p in parts]
+        pieces.append(
+            pc.binary_join_element_wise(*args, "", null_handling="replace", null_replacement="")
+        )
+        positions.append(idx)
+    if not pieces:
+        return pa.array([], pa.string())
+    joined = pa.concat_arrays(pieces)
+    inverse = np.empty(len(rows), np.int64)
+    inverse[np.concatenate(positions)] = np.arange(len(rows))
+    return joined.take(pa.array(inverse))
+
+
+def _pbp_table(g, pg, ev, uni, game_ids) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """Play-by-play rows of the games that have it; re-delivered events follow their
+    first delivery. Also returns which rows are re-deliveries / carry a prefixed lookup."""
+    kept = np.flatnonzero(g.has_pbp[ev.game])
+    counts = 1 + (ev.dup_hours[kept] > 0)
+    rows = np.repeat(kept, counts)
+    is_copy = np.zeros(len(rows), bool)
+    is_copy[(np.cumsum(counts) - counts)[counts == 2] + 1] = True
+    game = ev.game[rows]
+    cols = _context_columns(g, game, game_ids)
+    seq = ev.seq[rows]
+    cols |= {
+        "event_id": pc.binary_join_element_wise(
+            cols["game_id"], pc.cast(pa.array(seq), pa.string()), "_"
+        ),
+        "event_sequence": pa.array(seq, pa.int64()),
+        "period": pa.array(ev.period[rows], pa.int64()),
+        "game_clock": _take(MMSS, ev.clock[rows]),
+        "game_clock_seconds": pa.array(ev.clock[rows], pa.int64()),
+        "event_type": _take(ETYPES, ev.etype[rows]),
+        "event_subtype": _take(SUBTYPES, ev.subtype[rows]),
+        "score_home": pa.array(ev.score_home[rows], pa.int64()),
+        "score_away": pa.array(ev.score_away[rows], pa.int64()),
+        "player_2_role": _take(ROLES, ev.role[rows]),
+        "data_source": _take(("bigdataball", "nbacom_fallback"), g.fallback[game].astype(np.int64)),
+        "processed_at": _timestamps_array(
+            g.ts[game, 4] + is_copy * ev.dup_hours[rows] * US_PER_HOUR
+        ),
+    }
+    prefixed = np.zeros(len(rows), bool)
+    for n in ("1", "2"):
+        uref = _event_players(ev, pg, rows, n)
+        team = _event_team(ev, g, rows, n)
+        cols[f"player_{n}_name"] = _take(uni["name"], uref)
+        cols[f"player_{n}_lookup"] = _take(uni["pbp_lookup"], uref)
+        cols[f"player_{n}_team_abbr"] = _take(TEAMS, team)
+        prefixed |= (uref >= 0) & uni["prefixed"][np.maximum(uref, 0)]
+    cols |= _shot_columns(ev, g, rows)
+    cols["event_description"] = _descriptions(
+        ev,
+        rows,
+        {
+            "n1": cols["player_1_name"],
+            "n2": cols["player_2_name"],
+            "team": _take(NICKNAMES, _event_team(ev, g, rows, "1")),
+            "dist": _distance_words(ev, rows),
+            "phrase": _take(SUBTYPE_PHRASES, ev.subtype[rows]),
+            "period": _take(PERIOD_NAMES, ev.period[rows] - 1),
+        },
+    )
+    return pa.table({name: cols[name] for name in PBP_COLUMNS}), is_copy, prefixed
+
+
+def _event_players(ev, pg, rows, n: str) -> np.ndarray:
+    """Universe index of player_n of the events (-1 when none)."""
+    pg_row = ev.cols[f"p{n}_pg"][rows]
+    return np.where(pg_row >= 0, pg.uref[np.maximum(pg_row, 0)], -1)
+
+
+def _event_team(ev, g, rows, n: str) -> np.ndarray:
+    """Team index of player_n (for player_1 also of team events such as timeouts)."""
+    side = ev.cols["team_side" if n == "1" else "p2_side"][rows]
+    game = ev.game[rows]
+    return np.where(side == 0, g.home[game], np.where(side == 1, g.away[game], -1))
+
+
+def _shot_columns(ev, g, rows) -> dict[str, pa.Array]:
+    kind = ev.kind[rows]  # -1 for events that are no attempt
+    untyped = g.untyped[ev.game[rows]]
+    cols = {
+        "shot_made": _null_if(ev.made[rows] == 1, kind < 0, pa.bool_()),
+        "shot_type": _take(SHOT_TYPES, np.where(untyped | (kind < 0), -1, kind - 1)),
+        "points_scored": _null_if(ev.points[rows], kind < 0, pa.int64()),
+    }
+    for column, values in (("shot_distance", ev.dist), ("original_x", ev.x), ("original_y", ev.y)):
+        cols[column] = _null_if(values[rows], np.isnan(values[rows]), pa.float64())
+    return cols
+
+
+def _distance_words(ev, rows) -> pa.Array:
+    """Shot distance in whole feet for descriptions ("25-foot"), NULL for other events."""
+    feet = np.maximum(1, np.rint(np.nan_to_num(ev.dist[rows]))).astype(np.int64)
+    return pc.cast(_null_if(feet, ev.etype[rows] != E["shot"], pa.int64()), pa.string())
+
+
+PBP_COLUMNS = (
+    "game_id",
+    "game_date",
+    "season_year",
+    "home_team_abbr",
+    "away_team_abbr",
+    "event_id",
+    "event_sequence",
+    "period",
+    "game_clock",
+    "game_clock_seconds",
+    "event_type",
+    "event_subtype",
+    "event_description",
+    "score_home",
+    "score_away",
+    "player_1_name",
+    "player_1_lookup",
+    "player_1_team_abbr",
+    "player_2_name",
+    "player_2_lookup",
+    "player_2_team_abbr",
+    "player_2_role",
+    "shot_made",
+    "shot_type",
+    "shot_distance",
+    "points_scored",
+    "original_x",
+    "original_y",
+    "data_source",
+    "processed_at",
+)
+
+
+def _expected_table(g, pg, truth, uni, game_ids) -> pa.Table:
+    """The truth: one row per roster player of every Final game (balldontlie-only games:
+    active players only)."""
+    active_all = pg.status == ACTIVE
+    rows = np.flatnonzero(g.has_gamebook[pg.game] | active_all)
+    game, active = pg.game[rows], active_all[rows]
+    from_gamebook = g.has_gamebook[game]
+    home = pg.side[rows] == 0
+    team = np.where(home, g.home[game], g.away[game])
+    opponent = np.where(home, g.away[game], g.home[game])
+    gb_minutes = np.round(pg.seconds[rows] / 60, 2)
+    bdl_minutes = _bdl_minutes(g, pg, rows)[1]
+    minutes = np.where(from_gamebook, gb_minutes, bdl_minutes)
+    minutes_null = ~active | (from_gamebook & (pg.malformed[rows] >= 0))
+    cols = {
+        "game_id": game_ids.take(pa.array(game)),
+        "game_date": _dates_array(g.days[game]),
+        "season_year": pa.array(g.season[game], pa.int64()),
+        "player_lookup": _take(uni["lookup"], pg.uref[rows]),
+        "player_full_name": _take(uni["name"], pg.uref[rows]),
+        "team_abbr": _take(TEAMS, team),
+        "opponent_team_abbr": _take(TEAMS, opponent),
+        "home_game": pa.array(home, pa.bool_()),
+        "is_active": pa.array(active, pa.bool_()),
+        "player_status": _take(STATUSES, pg.status[rows]),
+        "minutes_played": _null_if(minutes, minutes_null, pa.float64()),
+    }
+    for name, type_ in EXPECTED_COLUMNS:
+        if name in truth and name not in SHOT_ZONE_COLUMNS:
+            cols[name] = _null_if(truth[name][rows], ~active, type_)
+    cols["plus_minus"] = _null_if(pg.plus_minus[rows], ~active | ~from_gamebook, pa.int64())
+    cols["primary_source_used"] = _take(
+        ("bdl_boxscores", "nbac_gamebook"), from_gamebook.astype(np.int64)
+    )
+    has_pbp = g.has_pbp[game]
+    cols["has_pbp"] = pa.array(has_pbp, pa.bool_())
+    for name in SHOT_ZONE_COLUMNS:
+        cols[name] = _null_if(truth[name][rows], ~has_pbp, pa.int64())
+    table = pa.table({name: cols[name] for name, _ in EXPECTED_COLUMNS})
+    return table.sort_by(
+        [("game_date", "ascending"), ("game_id", "ascending"), ("player_lookup", "ascending")]
+    )
+
+
+def _assemble(games: list[_Game], sims: list[_SimGame], leagues) -> DemoData:
+    offsets, uni = _universe(leagues)
+    g = _game_frame(sims)
+    pg = _player_game_frame(sims, offsets)
+    ev = _event_frame(sims, g)
+    truth = _truth(ev, g, len(pg.game))
+    game_ids = pa.array([s.game.game_id for s in sims], pa.string())
+    pbp, pbp_copies, pbp_prefixed = _pbp_table(g, pg, ev, uni, game_ids)
+    tables = {
+        "nbac_schedule": _schedule_table(games),
+        "nbac_gamebook_player_stats": _gamebook_table(g, pg, truth, uni, game_ids),
+        "bdl_player_boxscores": _bdl_table(g, pg, truth, uni, game_ids),
+        "bigdataball_play_by_play": pbp,
+    }
+    expected = _expected_table(g, pg, truth, uni, game_ids)
+    stats = _stats(games, sims, g, pg, ev, tables, expected, pbp_copies, pbp_prefixed)
+    return DemoData(tables=tables, expected=expected, stats=stats)
+
+
+def _stats(games, sims, g, pg, ev, tables, expected, pbp_copies, pbp_prefixed) -> dict[str, int]:
+    final = [x for x in games if x.status == "Final"]
+    in_pbp = g.has_pbp[ev.game]
+    shot = in_pbp & (ev.etype == E["shot"])
+    gb_games = g.has_gamebook[pg.game]
+    bdl_rows = g.has_bdl[pg.game] & (pg.status == ACTIVE)
+    stats = {
+        "games": len(games),
+        "games_final": len(final),
+        "games_postponed": sum(x.status == "Postponed" for x in games),
+        "games_scheduled": sum(x.status == "Scheduled" for x in games),
+        "games_playoffs": sum(x.playoffs for x in final),
+        "games_overtime": int((g.n_ot > 0).sum()),
+        "game_days": len({x.date for x in final}),
+        "games_without_pbp": int((~g.has_pbp).sum()),
+        "games_missing_gamebook": int((~g.has_gamebook).sum()),
+        "games_missing_bdl": int((~g.has_bdl).sum()),
+        "games_pbp_fallback": int((g.has_pbp & g.fallback).sum()),
+        "games_untyped_shots": int((g.has_pbp & g.untyped).sum()),
+        "pbp_duplicate_events": int(pbp_copies.sum()),
+        "pbp_rows_with_prefixed_lookup": int(pbp_prefixed.sum()),
+        "gamebook_stale_duplicates": int((gb_games & (pg.gb_stale != 0)).sum()),
+        "bdl_stale_duplicates": int((bdl_rows & (pg.bdl_stale != 0)).sum()),
+        "malformed_minutes": int((gb_games & (pg.malformed >= 0)).sum()),
+        "and1_free_throws": int((in_pbp & (ev.flag == FLAG_AND1_FT)).sum()),
+        "lone_free_throws_1of1": int((in_pbp & (ev.flag == FLAG_TECH_FT)).sum()),
+        "long_twos": int((shot & (ev.flag == FLAG_LONG_TWO)).sum()),
+        "heaves": int((shot & (ev.flag == FLAG_HEAVE)).sum()),
+        "paint_shots_at_8ft": int((shot & (ev.flag == FLAG_PAINT_AT_8)).sum()),
+    }
+    stats |= {f"rows_{name}": table.num_rows for name, table in tables.items()}
+    stats["rows_expected"] = expected.num_rows
+    return stats

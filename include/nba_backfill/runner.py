@@ -6,6 +6,7 @@ the workers use, against the metadata DB of AIRFLOW_HOME (run `airflow db migrat
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import time
@@ -43,6 +44,12 @@ def dag_bag():
     return bag
 
 
+@functools.cache
+def _param_defaults(dag_id: str) -> dict[str, Any]:
+    dag = get_dag(dag_id)
+    return {name: copy.deepcopy(dag.params.get_param(name).value) for name in dag.params}
+
+
 def get_dag(dag_id: str):
     dag = dag_bag().get_dag(dag_id)
     if dag is None:
@@ -57,8 +64,17 @@ def run_dag(
     logical_date: dt.datetime | None = None,
     xcom_tasks: tuple[str, ...] = (),
 ) -> RunOutcome:
-    """One DAG run through `dag.test()`; returns its state, task states and some XComs."""
+    """One DAG run through `dag.test()`; returns its state, task states and some XComs.
+
+    In one process, dag.test() writes a run's conf into the DAG's Param objects, which
+    would leak one run's params into the next run: they are reset to their defaults first.
+    """
     dag = get_dag(dag_id)
+    defaults = _param_defaults(dag_id)
+    for params in [dag.params, *(task.params for task in dag.tasks)]:
+        for name in params:
+            if name in defaults:
+                params.get_param(name).value = copy.deepcopy(defaults[name])
     started = time.perf_counter()
     kwargs: dict[str, Any] = {"run_conf": conf or {}}
     if logical_date is not None:

@@ -38,7 +38,10 @@ class Identifiers:
 
     @property
     def template_vars(self) -> dict[str, str]:
-        return {"raw": self._path(self.raw_dataset), "analytics": self._path(self.analytics_dataset)}
+        return {
+            "raw": self._path(self.raw_dataset),
+            "analytics": self._path(self.analytics_dataset),
+        }
 
 
 def sql_path(name: str) -> Path:

@@ -51,7 +51,11 @@ def test_pass1_shape(bag):
     assert dag.get_task("resolve_range").retries == 0
     assert dag.get_task("audit_range").outlets == [PLAYER_GAME_SUMMARY]
     assert dag.get_task("load_day").upstream_task_ids == {"plan_days"}
-    assert dag.get_task("audit_range").upstream_task_ids == {"resolve_range", "plan_days", "load_day"}
+    assert dag.get_task("audit_range").upstream_task_ids == {
+        "resolve_range",
+        "plan_days",
+        "load_day",
+    }
     timetable = dag.timetable
     assert type(timetable).__name__ == "CronDataIntervalTimetable"
     assert timetable.expression == "0 6 * * *"
@@ -65,5 +69,9 @@ def test_dag_files_are_wiring_only():
         tree = ast.parse(path.read_text())
         for node in tree.body:
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
                 assert not any(n.split(".")[0] in heavy for n in names), (path.name, names)

@@ -11,9 +11,10 @@ import csv
 
 import pytest
 
+from nba_backfill.runner import PASS1_DAG_ID, run_dag
+
 from conftest import FIXTURES
 from helpers import summary_rows
-from nba_backfill.runner import PASS1_DAG_ID, run_dag
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +61,9 @@ def test_every_player_gets_the_official_box_score_line(real_games):
     for o in official:
         row = rows[(o["game_id"], o["player_lookup"])]
         line = {ours: row[ours] for ours in BOX_COLUMNS}
-        assert line == {ours: int(o[theirs]) for ours, theirs in BOX_COLUMNS.items()}, o["player_name"]
+        assert line == {ours: int(o[theirs]) for ours, theirs in BOX_COLUMNS.items()}, o[
+            "player_name"
+        ]
         assert row["team_abbr"] == o["team_abbr"]
         assert row["is_active"] is True
         assert row["primary_source_used"] == "nbac_gamebook"

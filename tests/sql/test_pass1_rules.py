@@ -10,8 +10,9 @@ import datetime as dt
 
 import pytest
 
-from helpers import TS, bdl, gamebook, insert, schedule, summary_rows
 from nba_backfill import pass1
+
+from helpers import TS, bdl, gamebook, insert, schedule, summary_rows
 
 DAY = dt.date(2021, 10, 19)
 G1 = "20211019_BKN_MIL"  # gamebook and balldontlie: gamebook wins
@@ -118,16 +119,31 @@ def test_gamebook_line_latest_delivery_and_derived_columns(day_loaded):
     assert (kd["is_active"], kd["player_status"]) == (True, "active")
     assert kd["minutes_played"] == 34.2
     assert (kd["points"], kd["fg_makes"], kd["fg_attempts"]) == (32, 11, 20)
-    assert (kd["three_pt_makes"], kd["three_pt_attempts"], kd["ft_makes"], kd["ft_attempts"]) == (2, 5, 8, 9)
+    assert (kd["three_pt_makes"], kd["three_pt_attempts"], kd["ft_makes"], kd["ft_attempts"]) == (
+        2,
+        5,
+        8,
+        9,
+    )
     assert (kd["offensive_rebounds"], kd["defensive_rebounds"], kd["total_rebounds"]) == (1, 10, 11)
-    assert (kd["assists"], kd["steals"], kd["blocks"], kd["turnovers"], kd["personal_fouls"]) == (5, 1, 2, 3, 2)
+    assert (kd["assists"], kd["steals"], kd["blocks"], kd["turnovers"], kd["personal_fouls"]) == (
+        5,
+        1,
+        2,
+        3,
+        2,
+    )
     assert kd["plus_minus"] == -7
     # ts = 32 / (2 * (20 + 0.44 * 9)) = 32 / 47.92; efg = (11 + 0.5 * 2) / 20
     assert kd["ts_pct"] == pytest.approx(0.6677796327)
     assert kd["efg_pct"] == pytest.approx(0.6)
     assert kd["primary_source_used"] == "nbac_gamebook"
     giannis = summary_rows(warehouse)[(G1, "giannisantetokounmpo")]
-    assert (giannis["team_abbr"], giannis["opponent_team_abbr"], giannis["home_game"]) == ("MIL", "BKN", True)
+    assert (giannis["team_abbr"], giannis["opponent_team_abbr"], giannis["home_game"]) == (
+        "MIL",
+        "BKN",
+        True,
+    )
 
 
 def test_minutes_parsing(day_loaded):
@@ -160,7 +176,11 @@ def test_players_who_did_not_play(day_loaded):
     rows = summary_rows(warehouse)
     for lookup, status in [("blakegriffin", "dnp"), ("paulmillsap", "inactive")]:
         row = rows[(G1, lookup)]
-        assert (row["is_active"], row["player_status"], row["minutes_played"]) == (False, status, None)
+        assert (row["is_active"], row["player_status"], row["minutes_played"]) == (
+            False,
+            status,
+            None,
+        )
         assert row["points"] is None and row["ts_pct"] is None and row["efg_pct"] is None
         assert row["team_abbr"] == "BKN" and row["primary_source_used"] == "nbac_gamebook"
 
@@ -197,9 +217,17 @@ def test_game_only_in_balldontlie(day_loaded):
     rows = summary_rows(warehouse)
     curry = rows[(G2, "stephencurry")]
     assert curry["primary_source_used"] == "bdl_boxscores"
-    assert (curry["team_abbr"], curry["opponent_team_abbr"], curry["home_game"]) == ("GSW", "LAL", False)
+    assert (curry["team_abbr"], curry["opponent_team_abbr"], curry["home_game"]) == (
+        "GSW",
+        "LAL",
+        False,
+    )
     assert (curry["points"], curry["fg_makes"], curry["fg_attempts"]) == (30, 10, 21)
-    assert (curry["offensive_rebounds"], curry["defensive_rebounds"], curry["total_rebounds"]) == (1, 4, 5)
+    assert (curry["offensive_rebounds"], curry["defensive_rebounds"], curry["total_rebounds"]) == (
+        1,
+        4,
+        5,
+    )
     assert curry["assists"] == 7 and curry["plus_minus"] is None
     assert (curry["is_active"], curry["player_status"]) == (True, "active")
     lebron = rows[(G2, "lebronjames")]  # the latest of two deliveries
@@ -251,7 +279,11 @@ def test_unknown_team_is_kept_and_audited(warehouse):
     ])  # fmt: skip
     pass1.load_day(warehouse, DAY)
     mystery = summary_rows(warehouse)[(G1, "mysteryman")]
-    assert (mystery["team_abbr"], mystery["opponent_team_abbr"], mystery["home_game"]) == ("XXX", None, None)
+    assert (mystery["team_abbr"], mystery["opponent_team_abbr"], mystery["home_game"]) == (
+        "XXX",
+        None,
+        None,
+    )
     report = audit_pass1(warehouse, DayRange(DAY, DAY, "test"), settings())
     coverage = report.checks[1]
     assert not coverage.passed

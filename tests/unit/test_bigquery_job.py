@@ -26,7 +26,11 @@ def test_pass1_job_configuration():
             "useLegacySql": False,
             "parameterMode": "NAMED",
             "queryParameters": [
-                {"name": "day", "parameterType": {"type": "DATE"}, "parameterValue": {"value": "2021-10-19"}}
+                {
+                    "name": "day",
+                    "parameterType": {"type": "DATE"},
+                    "parameterValue": {"value": "2021-10-19"},
+                }
             ],
             "priority": "INTERACTIVE",
             "maximumBytesBilled": "10737418240",

@@ -42,7 +42,9 @@ def test_raw_tables_require_a_partition_filter():
     ],
 )
 def test_queries_without_a_partition_filter_are_refused(query):
-    with pytest.raises(PartitionFilterError, match="without a filter over column\\(s\\) 'game_date'"):
+    with pytest.raises(
+        PartitionFilterError, match="without a filter over column\\(s\\) 'game_date'"
+    ):
         transpile_to_duckdb(query, IDS)
 
 

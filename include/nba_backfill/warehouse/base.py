@@ -37,7 +37,9 @@ def check_parameters(sql_name: str, wanted: tuple[str, ...], given: Mapping[str,
     """The parameters the statement references, all present and of a bindable type."""
     missing = [p for p in wanted if p not in given]
     if missing:
-        raise QueryError(f"{sql_name}: missing query parameter(s) {', '.join('@' + m for m in missing)}")
+        raise QueryError(
+            f"{sql_name}: missing query parameter(s) {', '.join('@' + m for m in missing)}"
+        )
     bound = {}
     for name in wanted:
         value = given[name]

@@ -115,29 +115,35 @@ class DuckDBWarehouse(Warehouse):
         finally:
             con.close()
 
+    def _raw_table(self, table: str) -> str:
+        """The quoted name of a raw table of the DDL (identifiers are never user text)."""
+        from nba_backfill.sql import partition_filtered_tables
+
+        if ("raw", table) not in partition_filtered_tables():
+            raise ValueError(f"{table!r} is not a raw table of include/sql/ddl")
+        return f'"{self.identifiers.raw_dataset}"."{table}"'
+
     def load_arrow(self, table: str, data, *, replace_dates: bool = True) -> int:
         """Load an Arrow table into a raw table (demo data, fixtures).
 
         With `replace_dates`, rows of the same game dates are deleted first, so that a
         reload of a range replaces it instead of duplicating it.
         """
-        dataset = self.identifiers.raw_dataset
+        target = self._raw_table(table)
         con = self.connect()
         try:
             con.execute("begin")
             con.register("_incoming", data)
-            columns = [r[0] for r in con.execute(f'describe "{dataset}"."{table}"').fetchall()]
+            columns = [r[0] for r in con.execute(f"describe {target}").fetchall()]
             missing = [c for c in columns if c not in data.column_names]
-            select = ", ".join(
-                f'"{c}"' if c not in missing else f'null as "{c}"' for c in columns
-            )
+            select = ", ".join(f'"{c}"' if c not in missing else f'null as "{c}"' for c in columns)
             if replace_dates:
                 con.execute(
-                    f'delete from "{dataset}"."{table}" where game_date in '
+                    f"delete from {target} where game_date in "  # noqa: S608 (validated identifier)
                     "(select distinct game_date from _incoming)"
                 )
             con.execute(
-                f'insert into "{dataset}"."{table}" select {select} from _incoming '
+                f"insert into {target} select {select} from _incoming "  # noqa: S608
                 "order by game_date"
             )
             con.execute("commit")
@@ -158,17 +164,18 @@ class DuckDBWarehouse(Warehouse):
 
     def load_csv(self, table: str, path: str | Path) -> int:
         """Load a CSV in the contract's layout (header row; missing columns -> NULL)."""
-        dataset = self.identifiers.raw_dataset
+        target = self._raw_table(table)
         con = self.connect()
         try:
             con.execute("begin")
-            before = con.execute(f'select count(*) from "{dataset}"."{table}"').fetchone()[0]
+            count = f"select count(*) from {target}"  # noqa: S608 (validated identifier)
+            before = con.execute(count).fetchone()[0]
             con.execute(
-                f'insert into "{dataset}"."{table}" by name '
+                f"insert into {target} by name "  # noqa: S608 (validated identifier)
                 "select * from read_csv($path, header = true, all_varchar = true)",
                 {"path": str(path)},
             )
-            after = con.execute(f'select count(*) from "{dataset}"."{table}"').fetchone()[0]
+            after = con.execute(count).fetchone()[0]
             con.execute("commit")
             return after - before
         except Exception:

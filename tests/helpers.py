@@ -79,3 +79,77 @@ def summary_rows(warehouse, start=dt.date(2000, 1, 1), end=dt.date(2100, 1, 1)) 
     """The output table as {(game_id, player_lookup): row}."""
     rows = warehouse.run("audit/table_rows", {"start_date": start, "end_date": end}).rows
     return {(r["game_id"], r["player_lookup"]): r for r in rows}
+
+
+def pbp(
+    game_id: str, seq: int, event_type: str, clock: str = "11:00", period: int = 1, **values
+) -> dict:
+    """One play-by-play event; event_id = {game_id}_{seq} unless given."""
+    day, away, home = game_parts(game_id)
+    minutes, seconds = clock.split(":")
+    row = {
+        "game_id": game_id,
+        "game_date": day,
+        "season_year": 2021,
+        "home_team_abbr": home,
+        "away_team_abbr": away,
+        "event_id": f"{game_id}_{seq}",
+        "event_sequence": seq,
+        "period": period,
+        "game_clock": clock,
+        "game_clock_seconds": int(minutes) * 60 + int(seconds),
+        "event_type": event_type,
+        "data_source": "bigdataball",
+        "processed_at": TS,
+    }
+    row.update(values)
+    return row
+
+
+def shot(
+    game_id,
+    seq,
+    shooter,
+    made,
+    distance,
+    shot_type="2PT",
+    subtype="jump shot",
+    clock="11:00",
+    **values,
+):
+    return pbp(
+        game_id, seq, "shot", clock=clock, player_1_lookup=shooter, shot_made=made,
+        shot_distance=distance, shot_type=shot_type, event_subtype=subtype, **values,
+    )  # fmt: skip
+
+
+def free_throw(game_id, seq, shooter, subtype="free throw 1/1", made=True, clock="11:00", **values):
+    return pbp(
+        game_id, seq, "free throw", clock=clock, player_1_lookup=shooter, shot_made=made,
+        shot_type="FT", event_subtype=subtype, **values,
+    )  # fmt: skip
+
+
+SHOT_ZONE_COLUMNS = [
+    "paint_attempts", "paint_makes", "mid_range_attempts", "mid_range_makes",
+    "three_attempts_pbp", "three_makes_pbp", "assisted_fg_makes", "unassisted_fg_makes",
+    "and1_count", "paint_blocks", "mid_range_blocks", "three_pt_blocks", "pbp_shot_events",
+    "pbp_fallback_events",
+]  # fmt: skip
+
+
+def zones(row: dict) -> dict:
+    return {c: row[c] for c in SHOT_ZONE_COLUMNS}
+
+
+def processed_at(warehouse, game_id: str, player_lookup: str) -> tuple:
+    """(pass1_processed_at, shot_zones_processed_at) of one row."""
+    con = warehouse.connect()
+    try:
+        return con.execute(
+            "select pass1_processed_at, shot_zones_processed_at "
+            "from nba_analytics.player_game_summary where game_id = ? and player_lookup = ?",
+            [game_id, player_lookup],
+        ).fetchone()
+    finally:
+        con.close()

@@ -121,3 +121,54 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
         "incomplete_games": len(bad_games),
     }
     return AuditReport(day_range, [keys, coverage, minutes], figures)
+
+
+MATCH_RULES = (
+    ("zones", "paint + mid_range + three_attempts_pbp = fg_attempts"),
+    ("threes", "three_attempts_pbp = three_pt_attempts"),
+    ("makes", "assisted + unassisted = fg_makes"),
+)
+
+
+def audit_pass2(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> AuditReport:
+    """Shot zones against the box score, as match rates over active player-games."""
+    bounds = {"start_date": day_range.start, "end_date": day_range.end}
+    labels = {"audit": "pass2"}
+    coverage = warehouse.run("audit/shot_zone_coverage", bounds, labels=labels).rows[0]
+    worst = warehouse.run("audit/shot_zone_match", bounds, labels=labels).rows
+    figures: dict[str, Any] = {k: coverage[k] or 0 for k in coverage}
+    checks = []
+    threshold = cfg.pass2_min_match_rate
+    if not worst:
+        checks.append(
+            Check(
+                "shot zones match the box score",
+                True,
+                "nothing to compare yet (no active player-game with both passes)",
+            )
+        )
+    else:
+        total = worst[0]["total_players"]
+        figures["compared_player_games"] = total
+        figures["compared_games"] = worst[0]["total_games"]
+        for key, rule in MATCH_RULES:
+            mismatches = worst[0][f"total_{key}_mismatches"]
+            rate = 1 - mismatches / total
+            figures[f"{key}_match_rate"] = rate
+            bad = [r for r in worst if r[f"{key}_mismatches"]]
+            checks.append(
+                Check(
+                    f"{rule}",
+                    rate >= threshold,
+                    f"{rate:.2%} of {total:,} active player-games match "
+                    f"(threshold {threshold:.0%})",
+                    [
+                        f"{r['game_date']} {r['game_id']}: {r[f'{key}_mismatches']} of "
+                        f"{r['players']} players differ"
+                        for r in bad
+                    ]
+                    if rate < threshold
+                    else [],
+                )
+            )
+    return AuditReport(day_range, checks, figures)

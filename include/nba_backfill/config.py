@@ -62,6 +62,9 @@ class Settings:
     # dressed but did not play).
     null_minutes_min_share: float = 0.35
     null_minutes_max_share: float = 0.45
+    # Pass 2 audit: the least share of active player-games whose shot zones must agree
+    # with the box score (real feeds carry scorer corrections, so not 1.0).
+    pass2_min_match_rate: float = 0.98
     # DuckDB: how long a statement waits for another process's write lock.
     duckdb_lock_timeout_s: float = 120.0
     # Local data folder (git-ignored) for the embedded warehouse.
@@ -113,6 +116,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         bigquery_location=env.get("NBA_BIGQUERY_LOCATION") or d.bigquery_location,
         null_minutes_min_share=_float(env, "NBA_NULL_MINUTES_MIN_SHARE", d.null_minutes_min_share),
         null_minutes_max_share=_float(env, "NBA_NULL_MINUTES_MAX_SHARE", d.null_minutes_max_share),
+        pass2_min_match_rate=_float(env, "NBA_PASS2_MIN_MATCH_RATE", d.pass2_min_match_rate),
         duckdb_lock_timeout_s=_float(env, "NBA_DUCKDB_LOCK_TIMEOUT_S", d.duckdb_lock_timeout_s),
         local_data_dir=Path(env.get("NBA_LOCAL_DATA_DIR") or d.local_data_dir),
     )
@@ -121,6 +125,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             "NBA_NULL_MINUTES_MIN_SHARE / NBA_NULL_MINUTES_MAX_SHARE must satisfy "
             f"0 <= min <= max <= 1 (got {settings.null_minutes_min_share}, "
             f"{settings.null_minutes_max_share})"
+        )
+    if not 0 <= settings.pass2_min_match_rate <= 1:
+        raise ConfigError(
+            f"NBA_PASS2_MIN_MATCH_RATE={settings.pass2_min_match_rate} must be between 0 and 1"
         )
     return settings
 

@@ -19,7 +19,7 @@ def bag():
 
 def test_no_import_errors(bag):
     assert bag.import_errors == {}
-    assert "nba_pass1_box_scores" in bag.dag_ids
+    assert {"nba_pass1_box_scores", "nba_pass2_shot_zones"} <= set(bag.dag_ids)
 
 
 def test_every_dag_has_owner_tags_retries_and_docs(bag):
@@ -75,3 +75,19 @@ def test_dag_files_are_wiring_only():
                     else [node.module or ""]
                 )
                 assert not any(n.split(".")[0] in heavy for n in names), (path.name, names)
+
+
+def test_pass2_shape(bag):
+    from nba_backfill.assets import PLAYER_GAME_SUMMARY
+
+    dag = bag.dags["nba_pass2_shot_zones"]
+    assert set(dag.task_ids) == {"resolve_windows", "merge_shot_zones", "audit_shot_zones"}
+    assert set(dag.params) == {"start_date", "end_date", "windows"}
+    assert dag.params.get_param("start_date").schema["format"] == "date"
+    assert dag.params["windows"] == 1
+    # scheduled on Pass 1's asset
+    assert list(dag.timetable.asset_condition.objects) == [PLAYER_GAME_SUMMARY]
+    merge = dag.get_task("merge_shot_zones")
+    assert merge.pool == "nba_warehouse_writes"
+    assert dag.max_active_runs == 1
+    assert dag.get_task("resolve_windows").retries == 0

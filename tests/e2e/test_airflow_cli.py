@@ -75,3 +75,56 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
     assert {r["game_date"] for r in rows.values()} == {
         dt.date(2021, 10, 19), dt.date(2021, 10, 20), dt.date(2021, 10, 21),
     }  # fmt: skip
+
+
+def test_pass1_asset_event_schedules_pass2_on_the_same_range(warehouse, airflow_db, tmp_path):
+    from airflow.models.dagrun import DagRun
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    from helpers import SHOT_ZONE_COLUMNS, zones
+
+    data = demo_data.generate(dt.date(2021, 10, 19), dt.date(2021, 10, 21))
+    for name, table in data.tables.items():
+        warehouse.load_arrow(name, table)
+    env = airflow_env(
+        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        AIRFLOW__CORE__PARALLELISM="4",
+        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
+    )
+    airflow_cli("dags", "reserialize", env=env)
+    for dag_id in (DAG_ID, "nba_pass2_shot_zones"):
+        airflow_cli("dags", "unpause", dag_id, env=env)
+    conf = '{"start_date": "2021-10-19", "end_date": "2021-10-21"}'
+    with AirflowServices(env, tmp_path / "logs") as services:
+        airflow_cli("dags", "trigger", DAG_ID, "-c", conf, env=env)
+        deadline = time.monotonic() + 240
+        pass2_runs = []
+        while time.monotonic() < deadline:
+            with create_session() as session:
+                pass2_runs = [
+                    (r.run_id, str(r.state), str(r.run_type))
+                    for r in session.query(DagRun).filter(DagRun.dag_id == "nba_pass2_shot_zones")
+                ]
+            if pass2_runs and all(s in ("success", "failed") for _, s, _ in pass2_runs):
+                break
+            time.sleep(2)
+        assert [(s, t) for _, s, t in pass2_runs] == [("success", "asset_triggered")], (
+            services.tail("scheduler")
+        )
+    with create_session() as session:
+        windows = (
+            session.query(XComModel)
+            .filter_by(
+                dag_id="nba_pass2_shot_zones", run_id=pass2_runs[0][0], task_id="resolve_windows"
+            )
+            .one()
+        )
+        assert XComModel.deserialize_value(windows) == [
+            {"start_date": "2021-10-19", "end_date": "2021-10-21"}
+        ]
+    rows = summary_rows(warehouse)
+    expected = {(r["game_id"], r["player_lookup"]): r for r in data.expected.to_pylist()}
+    assert set(rows) == set(expected)
+    for key, want in expected.items():
+        assert zones(rows[key]) == {c: want[c] for c in SHOT_ZONE_COLUMNS}, key

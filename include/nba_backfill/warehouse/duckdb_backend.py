@@ -66,6 +66,7 @@ class DuckDBWarehouse(Warehouse):
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.5)
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
         return con
 
     def run(

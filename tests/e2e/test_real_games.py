@@ -1,8 +1,9 @@
-"""Pass 1 through Airflow on two real games: the official box scores come out unchanged.
+"""Both passes through Airflow on two real games: the official box scores come out.
 
 tests/fixtures/real-games holds two real games (NBA.com data, in the contract's layout):
 the gamebook file IS the official box score, so every player's line in the output must
-equal it, and minutes must be the official "MM:SS" in decimal minutes.
+equal it, minutes must be the official "MM:SS" in decimal minutes, and the shot zones
+computed from the real play-by-play must add up to the official FGA, 3PA, FGM and blocks.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import csv
 
 import pytest
 
-from nba_backfill.runner import PASS1_DAG_ID, run_dag
+from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
 from conftest import FIXTURES
 from helpers import summary_rows
@@ -46,8 +47,9 @@ def real_games(warehouse, airflow_db, nba_env):
     for name in ("nbac_schedule", "nbac_gamebook_player_stats", "bigdataball_play_by_play"):
         warehouse.load_csv(name, FIXTURES / f"{name}.csv")
     for day in ("2016-11-30", "2019-11-08"):
-        outcome = run_dag(PASS1_DAG_ID, {"start_date": day, "end_date": day})
-        assert outcome.ok, outcome
+        for dag_id in (PASS1_DAG_ID, PASS2_DAG_ID):
+            outcome = run_dag(dag_id, {"start_date": day, "end_date": day})
+            assert outcome.ok, outcome
     with open(FIXTURES / "nbac_gamebook_player_stats.csv") as f:
         official = list(csv.DictReader(f))
     return warehouse, official
@@ -96,3 +98,37 @@ def test_both_teams_and_home_flags(real_games):
         ("20191108_LAK_FWN", "LAK"),
         ("20191108_LAK_FWN", "FWN"),
     }
+
+
+def test_shot_zones_reproduce_the_official_box_score(real_games):
+    warehouse, official = real_games
+    rows = summary_rows(warehouse)
+    for o in official:
+        row = rows[(o["game_id"], o["player_lookup"])]
+        name = o["player_name"]
+        attempts = row["paint_attempts"] + row["mid_range_attempts"] + row["three_attempts_pbp"]
+        makes = row["paint_makes"] + row["mid_range_makes"] + row["three_makes_pbp"]
+        blocks = row["paint_blocks"] + row["mid_range_blocks"] + row["three_pt_blocks"]
+        assert attempts == int(o["field_goals_attempted"]), name
+        assert row["three_attempts_pbp"] == int(o["three_pointers_attempted"]), name
+        assert row["three_makes_pbp"] == int(o["three_pointers_made"]), name
+        assert makes == int(o["field_goals_made"]), name
+        assert row["assisted_fg_makes"] + row["unassisted_fg_makes"] == int(
+            o["field_goals_made"]
+        ), name
+        assert blocks == int(o["blocks"]), name
+        # NBA.com data: every shot is a fallback event here
+        assert row["pbp_fallback_events"] == row["pbp_shot_events"] == attempts, name
+
+
+def test_a_few_real_players_by_hand(real_games):
+    warehouse, _ = real_games
+    rows = summary_rows(warehouse)
+    # Bradley Beal, 2016-11-30: 10-21 FG, 4-10 3PT (official box score)
+    beal = rows[("20161130_WAS_OKC", "bradleybeal")]
+    assert (beal["three_attempts_pbp"], beal["three_makes_pbp"]) == (10, 4)
+    assert beal["paint_attempts"] + beal["mid_range_attempts"] == 11
+    # John Wall: 15 assists, 1 block
+    wall = rows[("20161130_WAS_OKC", "johnwall")]
+    assert wall["assists"] == 15
+    assert wall["paint_blocks"] + wall["mid_range_blocks"] + wall["three_pt_blocks"] == 1

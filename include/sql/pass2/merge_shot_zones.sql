@@ -1,0 +1,265 @@
+-- Pass 2: the 14 shot-zone columns of player_game_summary for a range of game days.
+--
+-- Parameters: @start_date, @end_date (DATE, inclusive). ONE statement: the range's
+-- play-by-play partitions are read once (every CTE from `events` down is used exactly
+-- once, so BigQuery, which does not materialise CTEs, scans them once too), aggregated
+-- per player-game inside the warehouse and written with one MERGE that names only
+-- Pass 2 columns.
+--
+-- Rules (data-contract.md, "Pass 2 columns"), and the choices made where it is silent:
+-- * Re-delivered events (the same event_id more than once) count once: the latest
+--   delivery (processed_at) wins. Only shots and free throws are de-duplicated; every
+--   other row only tells that the game has play-by-play.
+-- * Lookups are normalised as in Pass 1 (lower case, a-z only), which also strips the
+--   numeric player-id prefixes of 2024-25+ feeds (1630552jalenjohnson -> jalenjohnson).
+-- * A shot: event_type 'shot' with shot_made, shot_distance and a shooter (player_1).
+-- * Zone: a three by its type first (shot_type '3PT', or '3pt' in event_subtype); the
+--   distance (>= 23.75 ft) makes a three only when shot_type is NULL; otherwise paint
+--   (<= 8.0 ft) or mid_range. So a '2PT' at 24 ft is mid_range, an untyped shot at
+--   23.75 ft and a '3pt' subtype at 22 ft are threes.
+-- * assisted_fg_makes: made shots with player_2_role 'assist'; unassisted_fg_makes: made
+--   shots whose role is NULL or neither 'assist' nor 'block'. A made shot with role
+--   'block' (a feed error) is neither.
+-- * and1_count: the shooter's 'free throw 1/1' events at the same game, period and
+--   game_clock as a made shot of his (a lone 1/1, e.g. a technical, is not an and-one).
+-- * Blocks go to player_2 of a shot whose role is 'block', by the zone of that shot, also
+--   for blockers who took no shot; as the contract says, whether the shot was made or not.
+-- * pbp_shot_events: the shooter's shots; pbp_fallback_events: those from
+--   data_source 'nbacom_fallback'.
+-- * Rows: every player on the roster of every Final game of the range, the roster being
+--   Pass 1's (gamebook if the game has any gamebook row, else balldontlie; same lookup
+--   normalisation). A game with play-by-play gives integers to all of them (0 where
+--   nothing happened); a game without keeps NULLs. Play-by-play players on no roster are
+--   not written (audit/pbp_unmatched_players reports them).
+-- * Where Pass 1 has not written a row yet, the MERGE inserts one with the keys and the
+--   shot zones; Pass 1 completes it later. Such Pass-2-only rows whose player left the
+--   roster are deleted; rows Pass 1 owns are never deleted here.
+merge {{ analytics }}.player_game_summary as t
+using (
+  with
+  final_games as (
+    select game_id, game_date
+    from {{ raw }}.nbac_schedule
+    where game_date between @start_date and @end_date and game_status = 'Final'
+    qualify row_number() over (partition by game_id order by game_date) = 1
+  ),
+
+  -- the roster, exactly as Pass 1 builds it: gamebook players, or balldontlie's for games
+  -- without any gamebook row
+  roster_sources as (
+    select
+      g.game_id,
+      g.game_date,
+      regexp_replace(lower(coalesce(g.player_lookup, g.player_name)), r'[^a-z]', '') as player_lookup,
+      true as from_gamebook
+    from {{ raw }}.nbac_gamebook_player_stats as g
+    where g.game_date between @start_date and @end_date
+    union all
+    select
+      b.game_id,
+      b.game_date,
+      regexp_replace(lower(coalesce(b.player_lookup, b.player_full_name)), r'[^a-z]', '') as player_lookup,
+      false as from_gamebook
+    from {{ raw }}.bdl_player_boxscores as b
+    where b.game_date between @start_date and @end_date
+  ),
+
+  roster as (
+    select distinct f.game_id, f.game_date, r.player_lookup
+    from (
+      select
+        *,
+        logical_or(from_gamebook) over (partition by game_id, game_date) as game_in_gamebook
+      from roster_sources
+    ) as r
+    join final_games as f on f.game_id = r.game_id and f.game_date = r.game_date
+    where r.player_lookup != '' and r.from_gamebook = r.game_in_gamebook
+  ),
+
+  -- ONE pass over the range's play-by-play: one row per shot / free throw (re-deliveries
+  -- collapsed to the latest), and one marker row per game for all other events
+  events as (
+    select
+      p.game_id,
+      if(
+        lower(trim(p.event_type)) in ('shot', 'free throw'),
+        coalesce(p.event_id, concat('seq-', cast(p.event_sequence as string))),
+        null
+      ) as scoring_event_id,
+      max_by(
+        struct(
+          lower(trim(p.event_type)) as event_type,
+          lower(trim(p.event_subtype)) as event_subtype,
+          p.period,
+          p.game_clock,
+          regexp_replace(lower(p.player_1_lookup), r'[^a-z]', '') as player_1,
+          regexp_replace(lower(p.player_2_lookup), r'[^a-z]', '') as player_2,
+          lower(trim(p.player_2_role)) as player_2_role,
+          p.shot_made,
+          upper(trim(p.shot_type)) as shot_type,
+          p.shot_distance,
+          p.data_source
+        ),
+        p.processed_at
+      ) as e
+    from {{ raw }}.bigdataball_play_by_play as p
+    where p.game_date between @start_date and @end_date
+    group by 1, 2
+  ),
+
+  classified as (
+    select
+      game_id,
+      scoring_event_id is null as is_marker,
+      e.period,
+      e.game_clock,
+      e.player_1,
+      e.player_2,
+      e.player_2_role,
+      e.shot_made,
+      e.data_source,
+      scoring_event_id is not null
+        and e.event_type = 'shot'
+        and e.shot_made is not null
+        and e.shot_distance is not null
+        and e.player_1 != '' as is_shot,
+      scoring_event_id is not null
+        and e.event_type = 'free throw'
+        and e.event_subtype = 'free throw 1/1'
+        and e.player_1 != '' as is_ft_1of1,
+      case
+        when e.shot_type = '3PT' or e.event_subtype like '%3pt%' then 'three'
+        when e.shot_type is null and e.shot_distance >= 23.75 then 'three'
+        when e.shot_distance <= 8.0 then 'paint'
+        else 'mid_range'
+      end as zone
+    from events
+  ),
+
+  shots as (
+    select
+      *,
+      is_ft_1of1 and logical_or(is_shot and shot_made) over (
+        partition by game_id, period, game_clock, player_1
+      ) as is_and1
+    from classified
+    where is_marker or is_shot or is_ft_1of1
+  ),
+
+  -- each event credits its shooter and, for a blocked shot, its blocker; a marker row
+  -- credits the game itself (player '') so that the game counts as covered
+  credits as (
+    select
+      s.game_id,
+      c.player_lookup,
+      c.credit,
+      s.is_shot,
+      s.shot_made,
+      s.zone,
+      s.player_2_role,
+      s.data_source,
+      s.is_and1
+    from shots as s
+    cross join unnest([
+      struct(if(s.is_marker, '', s.player_1) as player_lookup, 'shooter' as credit),
+      struct(
+        if(s.is_shot and s.player_2_role = 'block' and s.player_2 != '', s.player_2, null) as player_lookup,
+        'blocker' as credit
+      )
+    ]) as c
+    where c.player_lookup is not null
+  ),
+
+  player_counts as (
+    select
+      game_id,
+      player_lookup,
+      countif(credit = 'shooter' and is_shot and zone = 'paint') as paint_attempts,
+      countif(credit = 'shooter' and is_shot and zone = 'paint' and shot_made) as paint_makes,
+      countif(credit = 'shooter' and is_shot and zone = 'mid_range') as mid_range_attempts,
+      countif(credit = 'shooter' and is_shot and zone = 'mid_range' and shot_made) as mid_range_makes,
+      countif(credit = 'shooter' and is_shot and zone = 'three') as three_attempts_pbp,
+      countif(credit = 'shooter' and is_shot and zone = 'three' and shot_made) as three_makes_pbp,
+      countif(credit = 'shooter' and is_shot and shot_made and player_2_role = 'assist') as assisted_fg_makes,
+      countif(
+        credit = 'shooter' and is_shot and shot_made
+        and (player_2_role is null or player_2_role not in ('assist', 'block'))
+      ) as unassisted_fg_makes,
+      countif(credit = 'shooter' and is_and1) as and1_count,
+      countif(credit = 'blocker' and zone = 'paint') as paint_blocks,
+      countif(credit = 'blocker' and zone = 'mid_range') as mid_range_blocks,
+      countif(credit = 'blocker' and zone = 'three') as three_pt_blocks,
+      countif(credit = 'shooter' and is_shot) as pbp_shot_events,
+      countif(credit = 'shooter' and is_shot and data_source = 'nbacom_fallback') as pbp_fallback_events
+    from credits
+    group by game_id, player_lookup
+  ),
+
+  -- roster rows with their counts; a game is covered when it has any play-by-play row
+  joined as (
+    select
+      r.game_id,
+      r.game_date,
+      r.player_lookup,
+      c.* except (game_id, player_lookup),
+      logical_or(c.player_lookup = '') over (partition by coalesce(r.game_id, c.game_id)) as has_pbp
+    from roster as r
+    full outer join player_counts as c
+      on c.game_id = r.game_id and c.player_lookup = r.player_lookup
+  )
+
+  select
+    game_id,
+    game_date,
+    player_lookup,
+    if(has_pbp, coalesce(paint_attempts, 0), null) as paint_attempts,
+    if(has_pbp, coalesce(paint_makes, 0), null) as paint_makes,
+    if(has_pbp, coalesce(mid_range_attempts, 0), null) as mid_range_attempts,
+    if(has_pbp, coalesce(mid_range_makes, 0), null) as mid_range_makes,
+    if(has_pbp, coalesce(three_attempts_pbp, 0), null) as three_attempts_pbp,
+    if(has_pbp, coalesce(three_makes_pbp, 0), null) as three_makes_pbp,
+    if(has_pbp, coalesce(assisted_fg_makes, 0), null) as assisted_fg_makes,
+    if(has_pbp, coalesce(unassisted_fg_makes, 0), null) as unassisted_fg_makes,
+    if(has_pbp, coalesce(and1_count, 0), null) as and1_count,
+    if(has_pbp, coalesce(paint_blocks, 0), null) as paint_blocks,
+    if(has_pbp, coalesce(mid_range_blocks, 0), null) as mid_range_blocks,
+    if(has_pbp, coalesce(three_pt_blocks, 0), null) as three_pt_blocks,
+    if(has_pbp, coalesce(pbp_shot_events, 0), null) as pbp_shot_events,
+    if(has_pbp, coalesce(pbp_fallback_events, 0), null) as pbp_fallback_events
+  from joined
+  where player_lookup is not null
+) as s
+on t.game_date between @start_date and @end_date
+  and t.game_id = s.game_id
+  and t.player_lookup = s.player_lookup
+when matched then update set
+  paint_attempts = s.paint_attempts,
+  paint_makes = s.paint_makes,
+  mid_range_attempts = s.mid_range_attempts,
+  mid_range_makes = s.mid_range_makes,
+  three_attempts_pbp = s.three_attempts_pbp,
+  three_makes_pbp = s.three_makes_pbp,
+  assisted_fg_makes = s.assisted_fg_makes,
+  unassisted_fg_makes = s.unassisted_fg_makes,
+  and1_count = s.and1_count,
+  paint_blocks = s.paint_blocks,
+  mid_range_blocks = s.mid_range_blocks,
+  three_pt_blocks = s.three_pt_blocks,
+  pbp_shot_events = s.pbp_shot_events,
+  pbp_fallback_events = s.pbp_fallback_events,
+  shot_zones_processed_at = current_timestamp()
+when not matched by target then insert (
+  game_id, game_date, player_lookup, paint_attempts, paint_makes, mid_range_attempts,
+  mid_range_makes, three_attempts_pbp, three_makes_pbp, assisted_fg_makes,
+  unassisted_fg_makes, and1_count, paint_blocks, mid_range_blocks, three_pt_blocks,
+  pbp_shot_events, pbp_fallback_events, shot_zones_processed_at
+) values (
+  s.game_id, s.game_date, s.player_lookup, s.paint_attempts, s.paint_makes,
+  s.mid_range_attempts, s.mid_range_makes, s.three_attempts_pbp, s.three_makes_pbp,
+  s.assisted_fg_makes, s.unassisted_fg_makes, s.and1_count, s.paint_blocks,
+  s.mid_range_blocks, s.three_pt_blocks, s.pbp_shot_events, s.pbp_fallback_events,
+  current_timestamp()
+)
+when not matched by source
+  and t.game_date between @start_date and @end_date
+  and t.pass1_processed_at is null then delete

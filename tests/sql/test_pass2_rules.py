@@ -1,0 +1,174 @@
+"""Pass 2 SQL (include/sql/pass2/merge_shot_zones.sql) on hand-built play-by-play rows.
+
+One case per rule of the contract; every expected count is written by hand from the
+events below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nba_backfill import pass1, pass2
+from nba_backfill.checksum import table_checksum
+from nba_backfill.days import DayRange
+
+from helpers import (
+    SHOT_ZONE_COLUMNS,
+    TS,
+    free_throw,
+    gamebook,
+    insert,
+    pbp,
+    processed_at,
+    schedule,
+    shot,
+    summary_rows,
+    zones,
+)
+
+DAY = dt.date(2021, 10, 19)
+RANGE = DayRange(DAY, DAY, "test")
+G1 = "20211019_BKN_MIL"  # has play-by-play
+G2 = "20211019_GSW_LAL"  # no play-by-play at all
+
+ROSTER = [
+    gamebook(G1, "BKN", "Kevin Durant", "kevindurant", field_goals_attempted=2, field_goals_made=1),
+    gamebook(G1, "BKN", "James Harden", "jamesharden", field_goals_attempted=2, field_goals_made=1),
+    gamebook(G1, "BKN", "Blake Griffin", "blakegriffin", player_status="dnp", minutes=None),
+    gamebook(G1, "MIL", "Giannis Antetokounmpo", "giannisantetokounmpo"),
+    gamebook(G1, "MIL", "Jrue Holiday", "jrueholiday"),
+    gamebook(G1, "MIL", "Brook Lopez", "brooklopez"),
+    gamebook(G2, "GSW", "Stephen Curry", "stephencurry"),
+    gamebook(G2, "LAL", "LeBron James", "lebronjames"),
+]
+
+EVENTS = [
+    pbp(G1, 1, "start of period", clock="12:00"),
+    # a two at exactly 8.0 ft: paint; assisted
+    shot(G1, 2, "kevindurant", True, 8.0, clock="11:00", player_2_lookup="jamesharden", player_2_role="assist"),
+    # ... re-delivered later (same event_id): counted once
+    shot(G1, 2, "kevindurant", True, 8.0, clock="11:00", player_2_lookup="jamesharden",
+         player_2_role="assist", processed_at=TS + dt.timedelta(hours=5)),
+    # a '2PT' shot at 24 ft: mid_range (the type wins over the distance); blocked by a
+    # player who takes no shot himself
+    shot(G1, 3, "kevindurant", False, 24.0, clock="10:40", player_2_lookup="brooklopez", player_2_role="block"),
+    # an untyped shot at 23.75 ft: three (distance counts only without a type); unassisted
+    shot(G1, 4, "jamesharden", True, 23.75, shot_type=None, subtype="pullup jump shot", clock="10:20"),
+    # a '3pt' subtype at 22 ft, untyped: three by its subtype
+    shot(G1, 5, "jamesharden", False, 22.0, shot_type=None, subtype="3pt jump shot", clock="10:00"),
+    # a made shot with player_2_role 'block' (a feed error): neither assisted nor
+    # unassisted; the block goes to player_2 by the shot's zone
+    shot(G1, 6, "giannisantetokounmpo", True, 2.0, subtype="dunk", clock="09:30",
+         player_2_lookup="jrueholiday", player_2_role="block"),
+    # a free throw 1/1 at the same period and clock as his made shot: an and-one
+    free_throw(G1, 7, "giannisantetokounmpo", clock="09:30"),
+    # a lone free throw 1/1 (no made shot of his at that clock): not an and-one
+    free_throw(G1, 8, "kevindurant", clock="09:00"),
+    # free throws of a two-shot trip are not and-ones either, even at a made shot's clock
+    free_throw(G1, 9, "kevindurant", subtype="free throw 1/2", clock="11:00"),
+    # a prefixed lookup (2024-25 feeds) and a fallback event
+    shot(G1, 10, "1630552jrueholiday", True, 25.0, shot_type="3PT", subtype="3pt jump shot",
+         clock="08:00", data_source="nbacom_fallback"),
+    pbp(G1, 11, "rebound", clock="07:50", player_1_lookup="giannisantetokounmpo"),
+    # not shots: no distance, no result, no shooter
+    shot(G1, 12, "kevindurant", True, None, clock="07:00"),
+    shot(G1, 13, "kevindurant", None, 5.0, clock="06:00"),
+    shot(G1, 14, None, True, 5.0, clock="05:00"),
+]  # fmt: skip
+
+ZERO = dict.fromkeys(SHOT_ZONE_COLUMNS, 0)
+EXPECTED = {
+    "kevindurant": {**ZERO, "paint_attempts": 1, "paint_makes": 1, "mid_range_attempts": 1,
+                    "assisted_fg_makes": 1, "pbp_shot_events": 2},
+    "jamesharden": {**ZERO, "three_attempts_pbp": 2, "three_makes_pbp": 1,
+                    "unassisted_fg_makes": 1, "pbp_shot_events": 2},
+    "blakegriffin": ZERO,  # on the roster, no events: zeros, not NULLs
+    "giannisantetokounmpo": {**ZERO, "paint_attempts": 1, "paint_makes": 1, "and1_count": 1,
+                             "pbp_shot_events": 1},
+    "jrueholiday": {**ZERO, "three_attempts_pbp": 1, "three_makes_pbp": 1,
+                    "unassisted_fg_makes": 1, "paint_blocks": 1, "pbp_shot_events": 1,
+                    "pbp_fallback_events": 1},
+    "brooklopez": {**ZERO, "mid_range_blocks": 1},
+}  # fmt: skip
+
+
+@pytest.fixture
+def raw(warehouse):
+    insert(warehouse, "nbac_schedule", [schedule(G1), schedule(G2)])
+    insert(warehouse, "nbac_gamebook_player_stats", ROSTER)
+    insert(warehouse, "bigdataball_play_by_play", EVENTS)
+    return warehouse
+
+
+def test_every_rule(raw):
+    result = pass2.merge_window(raw, RANGE)
+    assert result["rows"] == 8
+    rows = summary_rows(raw)
+    assert {p: zones(rows[(G1, p)]) for p in EXPECTED} == EXPECTED
+    # a game without play-by-play keeps NULLs
+    for player in ("stephencurry", "lebronjames"):
+        assert set(zones(rows[(G2, player)]).values()) == {None}
+        assert processed_at(raw, G2, player)[1] is not None  # Pass 2 did run
+
+
+def test_pass2_first_writes_rows_of_its_own_that_pass1_completes(raw):
+    pass2.merge_window(raw, RANGE)
+    rows = summary_rows(raw)
+    assert set(rows) == {(g["game_id"], g["player_lookup"]) for g in ROSTER}
+    durant = rows[(G1, "kevindurant")]
+    assert processed_at(raw, G1, "kevindurant")[0] is None and durant["points"] is None
+    assert durant["game_date"] == DAY
+    pass1.load_day(raw, DAY)
+    durant = summary_rows(raw)[(G1, "kevindurant")]
+    assert durant["team_abbr"] == "BKN" and durant["fg_attempts"] == 2
+    assert zones(durant) == EXPECTED["kevindurant"]
+
+
+def test_order_and_repetition_do_not_matter(raw, tmp_path):
+    from nba_backfill.warehouse import duckdb_warehouse
+
+    pass2.merge_window(raw, RANGE)
+    pass1.load_day(raw, DAY)
+    pass2_first = table_checksum(raw, DAY, DAY)
+
+    other = duckdb_warehouse(tmp_path / "other.duckdb")
+    other.apply_schema()
+    insert(other, "nbac_schedule", [schedule(G1), schedule(G2)])
+    insert(other, "nbac_gamebook_player_stats", ROSTER)
+    insert(other, "bigdataball_play_by_play", EVENTS)
+    pass1.load_day(other, DAY)
+    pass2.merge_window(other, RANGE)
+    assert table_checksum(other, DAY, DAY) == pass2_first
+    pass2.merge_window(other, RANGE)
+    pass1.load_day(other, DAY)
+    pass2.merge_window(other, RANGE)
+    assert table_checksum(other, DAY, DAY) == pass2_first
+
+
+def test_pbp_players_on_no_roster_are_not_written(raw):
+    insert(raw, "bigdataball_play_by_play", [shot(G1, 50, "someonenew", True, 3.0)])
+    pass2.merge_window(raw, RANGE)
+    assert (G1, "someonenew") not in summary_rows(raw)
+
+
+def test_a_pass2_only_row_whose_player_left_the_roster_is_removed(raw):
+    pass2.merge_window(raw, RANGE)
+    con = raw.connect()
+    con.execute("delete from nba_raw.nbac_gamebook_player_stats where player_lookup = 'brooklopez'")
+    con.close()
+    pass2.merge_window(raw, RANGE)
+    assert (G1, "brooklopez") not in summary_rows(raw)
+
+
+def test_other_days_are_untouched(raw):
+    insert(raw, "nbac_schedule", [schedule("20211020_BOS_NYK")])
+    insert(
+        raw,
+        "nbac_gamebook_player_stats",
+        [gamebook("20211020_BOS_NYK", "BOS", "Jayson Tatum", "jaysontatum")],
+    )
+    insert(raw, "bigdataball_play_by_play", [shot("20211020_BOS_NYK", 1, "jaysontatum", True, 3.0)])
+    pass2.merge_window(raw, RANGE)
+    assert not [k for k in summary_rows(raw) if k[0] == "20211020_BOS_NYK"]

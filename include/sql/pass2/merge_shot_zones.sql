@@ -4,12 +4,15 @@
 -- play-by-play partitions are read once (every CTE from `events` down is used exactly
 -- once, so BigQuery, which does not materialise CTEs, scans them once too), aggregated
 -- per player-game inside the warehouse and written with one MERGE that names only
--- Pass 2 columns.
+-- Pass 2 columns. No window runs over all events: only shots and free throws are read
+-- and de-duplicated, and and-ones come from a per-clock aggregate, not a self-join.
 --
 -- Rules (data-contract.md, "Pass 2 columns"), and the choices made where it is silent:
 -- * Re-delivered events (the same event_id more than once) count once: the latest
---   delivery (processed_at) wins. Only shots and free throws are de-duplicated; every
---   other row only tells that the game has play-by-play.
+--   delivery (processed_at) wins.
+-- * A game "has play-by-play" when the feed has shot or free-throw events for it: those
+--   are what shot zones are made of (a feed with only other events carries no shot data,
+--   so its game keeps NULLs like a game without play-by-play).
 -- * Lookups are normalised as in Pass 1 (lower case, a-z only), which also strips the
 --   numeric player-id prefixes of 2024-25+ feeds (1630552jalenjohnson -> jalenjohnson).
 -- * A shot: event_type 'shot' with shot_made, shot_distance and a shooter (player_1).
@@ -76,101 +79,73 @@ using (
     where r.player_lookup != '' and r.from_gamebook = r.game_in_gamebook
   ),
 
-  -- ONE pass over the range's play-by-play: one row per shot / free throw (re-deliveries
-  -- collapsed to the latest), and one marker row per game for all other events
+  -- ONE pass over the range's play-by-play: its shots and free throws, re-deliveries
+  -- collapsed to the latest (the only rows de-duplicated, and the only ones read)
   events as (
     select
       p.game_id,
-      if(
-        lower(trim(p.event_type)) in ('shot', 'free throw'),
-        coalesce(p.event_id, concat('seq-', cast(p.event_sequence as string))),
-        null
-      ) as scoring_event_id,
-      max_by(
-        struct(
-          lower(trim(p.event_type)) as event_type,
-          lower(trim(p.event_subtype)) as event_subtype,
-          p.period,
-          p.game_clock,
-          regexp_replace(lower(p.player_1_lookup), r'[^a-z]', '') as player_1,
-          regexp_replace(lower(p.player_2_lookup), r'[^a-z]', '') as player_2,
-          lower(trim(p.player_2_role)) as player_2_role,
-          p.shot_made,
-          upper(trim(p.shot_type)) as shot_type,
-          p.shot_distance,
-          p.data_source
-        ),
-        p.processed_at
-      ) as e
+      lower(trim(p.event_type)) as event_type,
+      lower(trim(p.event_subtype)) as event_subtype,
+      p.period,
+      p.game_clock,
+      p.player_1_lookup,
+      p.player_2_lookup,
+      lower(trim(p.player_2_role)) as player_2_role,
+      p.shot_made,
+      upper(trim(p.shot_type)) as shot_type,
+      p.shot_distance,
+      p.data_source
     from {{ raw }}.bigdataball_play_by_play as p
     where p.game_date between @start_date and @end_date
-    group by 1, 2
+      and p.event_type in ('shot', 'free throw')
+    qualify row_number() over (
+      partition by p.game_id, p.event_id order by p.processed_at desc
+    ) = 1
   ),
 
   classified as (
     select
       game_id,
-      scoring_event_id is null as is_marker,
-      e.period,
-      e.game_clock,
-      e.player_1,
-      e.player_2,
-      e.player_2_role,
-      e.shot_made,
-      e.data_source,
-      scoring_event_id is not null
-        and e.event_type = 'shot'
-        and e.shot_made is not null
-        and e.shot_distance is not null
-        and e.player_1 != '' as is_shot,
-      scoring_event_id is not null
-        and e.event_type = 'free throw'
-        and e.event_subtype = 'free throw 1/1'
-        and e.player_1 != '' as is_ft_1of1,
+      period,
+      game_clock,
+      regexp_replace(lower(player_1_lookup), r'[^a-z]', '') as player_1,
+      regexp_replace(lower(player_2_lookup), r'[^a-z]', '') as player_2,
+      player_2_role,
+      shot_made,
+      data_source,
+      event_type = 'shot' and shot_made is not null and shot_distance is not null as is_shot,
+      event_type = 'free throw' and event_subtype = 'free throw 1/1' as is_ft_1of1,
       case
-        when e.shot_type = '3PT' or e.event_subtype like '%3pt%' then 'three'
-        when e.shot_type is null and e.shot_distance >= 23.75 then 'three'
-        when e.shot_distance <= 8.0 then 'paint'
+        when shot_type = '3PT' or event_subtype like '%3pt%' then 'three'
+        when shot_type is null and shot_distance >= 23.75 then 'three'
+        when shot_distance <= 8.0 then 'paint'
         else 'mid_range'
       end as zone
     from events
   ),
 
-  shots as (
-    select
-      *,
-      is_ft_1of1 and logical_or(is_shot and shot_made) over (
-        partition by game_id, period, game_clock, player_1
-      ) as is_and1
-    from classified
-    where is_marker or is_shot or is_ft_1of1
-  ),
-
-  -- each event credits its shooter and, for a blocked shot, its blocker; a marker row
-  -- credits the game itself (player '') so that the game counts as covered
+  -- each shot credits its shooter and, when blocked, its blocker; a 1/1 free throw its
+  -- shooter
   credits as (
-    select
-      s.game_id,
-      c.player_lookup,
-      c.credit,
-      s.is_shot,
-      s.shot_made,
-      s.zone,
-      s.player_2_role,
-      s.data_source,
-      s.is_and1
-    from shots as s
-    cross join unnest([
-      struct(if(s.is_marker, '', s.player_1) as player_lookup, 'shooter' as credit),
-      struct(
-        if(s.is_shot and s.player_2_role = 'block' and s.player_2 != '', s.player_2, null) as player_lookup,
-        'blocker' as credit
-      )
-    ]) as c
-    where c.player_lookup is not null
+    select *
+    from (
+      select
+        e.*,
+        credit,
+        case
+          when credit = 'shooter' then e.player_1
+          when e.is_shot and e.player_2_role = 'block' then e.player_2
+        end as player_lookup
+      from classified as e
+      cross join unnest(['shooter', 'blocker']) as credit
+      where e.is_shot or e.is_ft_1of1
+    )
+    where player_lookup != ''
   ),
 
-  player_counts as (
+  -- per player and game clock first: an and-one is a 1/1 free throw at the clock of the
+  -- same player's made shot
+  clock_counts as (
     select
       game_id,
       player_lookup,
@@ -185,24 +160,47 @@ using (
         credit = 'shooter' and is_shot and shot_made
         and (player_2_role is null or player_2_role not in ('assist', 'block'))
       ) as unassisted_fg_makes,
-      countif(credit = 'shooter' and is_and1) as and1_count,
+      countif(credit = 'shooter' and is_ft_1of1) as free_throws_1of1,
       countif(credit = 'blocker' and zone = 'paint') as paint_blocks,
       countif(credit = 'blocker' and zone = 'mid_range') as mid_range_blocks,
       countif(credit = 'blocker' and zone = 'three') as three_pt_blocks,
       countif(credit = 'shooter' and is_shot) as pbp_shot_events,
       countif(credit = 'shooter' and is_shot and data_source = 'nbacom_fallback') as pbp_fallback_events
     from credits
+    group by game_id, player_lookup, period, game_clock
+  ),
+
+  player_counts as (
+    select
+      game_id,
+      player_lookup,
+      sum(paint_attempts) as paint_attempts,
+      sum(paint_makes) as paint_makes,
+      sum(mid_range_attempts) as mid_range_attempts,
+      sum(mid_range_makes) as mid_range_makes,
+      sum(three_attempts_pbp) as three_attempts_pbp,
+      sum(three_makes_pbp) as three_makes_pbp,
+      sum(assisted_fg_makes) as assisted_fg_makes,
+      sum(unassisted_fg_makes) as unassisted_fg_makes,
+      sum(if(paint_makes + mid_range_makes + three_makes_pbp > 0, free_throws_1of1, 0)) as and1_count,
+      sum(paint_blocks) as paint_blocks,
+      sum(mid_range_blocks) as mid_range_blocks,
+      sum(three_pt_blocks) as three_pt_blocks,
+      sum(pbp_shot_events) as pbp_shot_events,
+      sum(pbp_fallback_events) as pbp_fallback_events
+    from clock_counts
     group by game_id, player_lookup
   ),
 
-  -- roster rows with their counts; a game is covered when it has any play-by-play row
+  -- roster rows with their counts; a game has play-by-play when the feed has shots or
+  -- free throws for it (the rows shot zones are made of)
   joined as (
     select
       r.game_id,
       r.game_date,
       r.player_lookup,
       c.* except (game_id, player_lookup),
-      logical_or(c.player_lookup = '') over (partition by coalesce(r.game_id, c.game_id)) as has_pbp
+      count(c.game_id) over (partition by coalesce(r.game_id, c.game_id)) > 0 as has_pbp
     from roster as r
     full outer join player_counts as c
       on c.game_id = r.game_id and c.player_lookup = r.player_lookup

@@ -159,7 +159,7 @@ def print_summary(start: dt.date, end: dt.date, pass1_run=None, pass2_run=None) 
     ):
         if f"{key}_match_rate" in g:
             print(
-                f"  match {rule:<17}{g[f'{key}_match_rate']:.2%} of {g['compared_player_games']:,} active player-games"
+                f"  match {rule:<18}{g[f'{key}_match_rate']:.2%} of {g['compared_player_games']:,} active player-games"
             )
     print(f"  table checksum        {table_checksum(warehouse, start, end)}")
     print("  audits:")

@@ -53,7 +53,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 lock: $(STAMP)
-	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^nba-backfill' > requirements.txt.new && mv requirements.txt.new requirements.txt
+	(head -4 requirements.txt; $(VENV)/bin/pip freeze --exclude-editable | grep -v "^nba-backfill") > requirements.txt.new && mv requirements.txt.new requirements.txt
 
 clean:
 	rm -rf .airflow data

@@ -28,6 +28,7 @@ os.environ.update(
         "AIRFLOW_HOME": str(_HOME),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME}/airflow.db",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC",
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",

@@ -1,8 +1,139 @@
-"""Settings for the project-local Airflow (SQLite metadata DB), used by scripts/env.sh.
+"""The project-local Airflow: its SQLite settings, and real Airflow processes on 127.0.0.1.
 
-SQLite lets one writer in at a time; the scheduler, the api-server and CLI commands such as
-`airflow backfill create` write concurrently, and sqlite3's default 5 s busy timeout turns
-a brief wait into "database is locked". Wait up to 60 s instead.
+`SQLITE_CONNECT_ARGS` is used by scripts/env.sh: SQLite lets one writer in at a time; the
+scheduler, the api-server and CLI commands such as `airflow backfill create` write
+concurrently, and sqlite3's default 5 s busy timeout turns a brief wait into "database is
+locked". Wait up to 60 s instead.
+
+`AirflowServices` starts api-server / scheduler / dag-processor / triggerer for the tests
+and the benchmark, each in its own process group, stopped (SIGTERM, then SIGKILL) when the
+context exits, whatever happened.
 """
 
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
 SQLITE_CONNECT_ARGS = {"timeout": 60}
+SQLITE_CONNECT_ARGS_ASYNC = {"timeout": 60}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def airflow_env(**extra: str) -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(extra)
+    return env
+
+
+def airflow_cli(
+    *args: str, env: dict[str, str] | None = None, check: bool = True, timeout: float = 120
+):
+    result = subprocess.run(
+        [sys.executable, "-m", "airflow", *args],
+        capture_output=True,
+        text=True,
+        env=env or os.environ.copy(),
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"airflow {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+class AirflowServices(contextlib.AbstractContextManager):
+    """api-server + scheduler (+ optional dag-processor / triggerer) with their own logs."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path, components=("api-server", "scheduler")):
+        self.port = free_port()
+        self.env = {
+            **env,
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(self.port),
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.port}/execution/",
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{self.port}",
+        }
+        self.log_dir = log_dir
+        self.components = components
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, component: str) -> subprocess.Popen:
+        args = {
+            "api-server": ["api-server", "--host", "127.0.0.1", "--port", str(self.port)],
+            "scheduler": ["scheduler", "--skip-serve-logs"],
+            "dag-processor": ["dag-processor"],
+            "triggerer": ["triggerer", "--skip-serve-logs"],
+        }[component]
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{component}.log", "ab")  # noqa: SIM115 (closed with the process)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "airflow", *args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.procs[component] = proc
+        return proc
+
+    def stop(self, component: str, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+        proc = self.procs.pop(component, None)
+        if proc is None or proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+    def wait_healthy(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            proc = self.procs.get("api-server")
+            if proc is not None and proc.poll() is not None:
+                raise AssertionError(self.tail("api-server"))
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/api/v2/monitor/health", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise AssertionError("api-server not healthy in time:\n" + self.tail("api-server"))
+
+    def tail(self, component: str, lines: int = 60) -> str:
+        path = self.log_dir / f"{component}.log"
+        return (
+            "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+            if path.exists()
+            else ""
+        )
+
+    def __enter__(self):
+        for component in self.components:
+            self.start(component)
+        if "api-server" in self.components:
+            self.wait_healthy()
+        return self
+
+    def __exit__(self, *exc):
+        for component in list(self.procs):
+            self.stop(component)
+        return False

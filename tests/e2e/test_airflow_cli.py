@@ -9,9 +9,9 @@ import time
 import pytest
 
 from nba_backfill import demo_data
+from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
 
 from helpers import summary_rows
-from services import AirflowServices, airflow_cli, airflow_env
 
 pytestmark = pytest.mark.e2e
 

@@ -27,7 +27,7 @@ merge {{ analytics }}.player_game_summary as t
 using (
   with
   final_games as (
-    select game_id, season_year, home_team_abbr, away_team_abbr
+    select game_id, game_date, season_year, home_team_abbr, away_team_abbr
     from {{ raw }}.nbac_schedule
     where game_date = @day and game_status = 'Final'
     qualify row_number() over (partition by game_id order by home_team_abbr) = 1
@@ -127,6 +127,7 @@ using (
   day_rows as (
     select
       c.game_id,
+      f.game_date,
       f.season_year,
       c.player_lookup,
       c.player_full_name,
@@ -213,7 +214,7 @@ when not matched by target then insert (
   personal_fouls, fg_makes, fg_attempts, three_pt_makes, three_pt_attempts, ft_makes,
   ft_attempts, plus_minus, ts_pct, efg_pct, primary_source_used, pass1_processed_at
 ) values (
-  s.game_id, @day, s.season_year, s.player_lookup, s.player_full_name, s.team_abbr,
+  s.game_id, s.game_date, s.season_year, s.player_lookup, s.player_full_name, s.team_abbr,
   s.opponent_team_abbr, s.home_game, s.is_active, s.player_status, s.minutes_played,
   s.points, s.assists, s.offensive_rebounds, s.defensive_rebounds, s.total_rebounds,
   s.steals, s.blocks, s.turnovers, s.personal_fouls, s.fg_makes, s.fg_attempts,

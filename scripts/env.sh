@@ -19,6 +19,10 @@ esac
 export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__API__PORT="${AIRFLOW__API__PORT:-8080}"
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS:-admin:admin}"
+# The embedded DuckDB warehouse serialises writes itself (one process at a time holds the
+# file), so its write pool can be wider than BigQuery's 2 concurrent DML per table: 6
+# slots let task start-up overlap another task's SQL. BigQuery deployments keep 2.
+export NBA_WRITE_POOL_SLOTS="${NBA_WRITE_POOL_SLOTS:-6}"
 # The warehouse the DAGs use: an Airflow connection (one setting picks it, see README).
 export NBA_WAREHOUSE_CONN_ID="${NBA_WAREHOUSE_CONN_ID:-nba_warehouse}"
 if [ -z "${AIRFLOW_CONN_NBA_WAREHOUSE:-}" ]; then

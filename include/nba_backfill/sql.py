@@ -181,9 +181,49 @@ def compile_bigquery(name: str, identifiers: Identifiers) -> CompiledSql:
 
 
 @functools.cache
-def compile_duckdb(name: str, identifiers: Identifiers) -> CompiledSql:
-    """The SQL file, rendered and transpiled for DuckDB (cached per process)."""
-    return transpile_to_duckdb(render(name, identifiers), identifiers)
+def compile_duckdb(
+    name: str, identifiers: Identifiers, cache_dir: Path | None = None
+) -> CompiledSql:
+    """The SQL file, rendered and transpiled for DuckDB.
+
+    Cached per process, and in `cache_dir` across processes: every Airflow task is a new
+    process, and importing sqlglot and parsing a statement costs more than running a day's
+    MERGE. The cache key covers everything the result depends on (the SQL file, the
+    identifiers, this module's code and the sqlglot version), so a stale entry can never
+    be used; entries are written atomically.
+    """
+    if cache_dir is None:
+        return transpile_to_duckdb(render(name, identifiers), identifiers)
+    import hashlib
+    import json
+    import os
+    from importlib.metadata import version
+
+    key = hashlib.sha256(
+        "\0".join(
+            [load(name), repr(identifiers), Path(__file__).read_text(), version("sqlglot")]
+        ).encode()
+    ).hexdigest()[:32]
+    entry = cache_dir / f"{name.replace('/', '__')}-{key}.json"
+    try:
+        data = json.loads(entry.read_text())
+        return CompiledSql(data["text"], tuple(data["parameters"]), data["is_dml"])
+    except (OSError, ValueError, KeyError):
+        pass
+    compiled = transpile_to_duckdb(render(name, identifiers), identifiers)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(
+        json.dumps(
+            {
+                "text": compiled.text,
+                "parameters": list(compiled.parameters),
+                "is_dml": compiled.is_dml,
+            }
+        )
+    )
+    os.replace(tmp, entry)
+    return compiled
 
 
 def transpile_to_duckdb(text: str, identifiers: Identifiers) -> CompiledSql:

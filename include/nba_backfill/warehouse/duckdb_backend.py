@@ -5,14 +5,22 @@
 - A query on a `require_partition_filter` table without a `game_date` filter is refused
   before it runs (see nba_backfill.sql.check_partition_filters), as BigQuery would.
 - A DuckDB file admits one writer process. Airflow runs each task in its own process, so
-  every statement opens the file, runs, and closes it; a process that finds the file
-  locked retries with a short jittered back-off until `lock_timeout_s`.
+  every statement opens the file, runs, and closes it, holding the file only for that
+  statement. Processes take turns through an exclusive `flock` on `<file>.lock`, held from
+  before DuckDB opens the file until after it has closed it (its close-time checkpoint
+  included): DuckDB's own lock only makes a second opener fail, and with six load_day
+  tasks at a time under the scheduler a committed day was once seen lost without it. A
+  process that finds the lock taken waits with a short jittered back-off until
+  `lock_timeout_s`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import random
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +35,94 @@ log = logging.getLogger(__name__)
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "Could not set lock on file" in text or "Conflicting lock" in text
+
+
+class LockTimeout(TimeoutError):
+    """Another process held the warehouse file for longer than the lock timeout."""
+
+
+class _ProcessFileLock:
+    """An exclusive flock on `<db>.lock`, re-entrant within one process.
+
+    flock belongs to an open file description, so a second flock on the same file from
+    the same process would wait for itself: nested users in one process share one lock.
+    """
+
+    _held: dict[str, list] = {}  # path -> [fd, depth]
+    _guard = threading.RLock()
+
+    def __init__(self, path: Path, timeout_s: float) -> None:
+        self.path = str(path)
+        self.timeout_s = timeout_s
+        self.waits = 0
+
+    def acquire(self) -> None:
+        self._guard.acquire()
+        held = self._held.get(self.path)
+        if held is not None:
+            held[1] += 1
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout_s
+        delay = 0.005
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise LockTimeout(
+                            f"{self.path} stayed locked by another process for more than "
+                            f"{self.timeout_s:.0f} s (NBA_DUCKDB_LOCK_TIMEOUT_S)"
+                        ) from None
+                    self.waits += 1
+                    time.sleep(delay * (0.5 + random.random()))
+                    delay = min(delay * 2, 0.25)
+        except BaseException:
+            os.close(fd)
+            self._guard.release()
+            raise
+        self._held[self.path] = [fd, 1]
+
+    def release(self) -> None:
+        held = self._held[self.path]
+        held[1] -= 1
+        if held[1] == 0:
+            del self._held[self.path]
+            fcntl.flock(held[0], fcntl.LOCK_UN)
+            os.close(held[0])
+        self._guard.release()
+
+
+class LockedConnection:
+    """A DuckDB connection that holds the warehouse's file lock until it is closed."""
+
+    def __init__(self, con, lock: _ProcessFileLock) -> None:
+        self._con = con
+        self._lock = lock
+        self._open = True
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            try:
+                self._con.close()
+            finally:
+                self._lock.release()
+
+    def __enter__(self) -> LockedConnection:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_open", False):
+            self.close()
 
 
 class DuckDBWarehouse(Warehouse):
@@ -44,30 +140,38 @@ class DuckDBWarehouse(Warehouse):
             raise ValueError("DuckDB datasets are schemas of one file: no project")
         self.lock_timeout_s = lock_timeout_s
         self.lock_waits = 0  # how many times this instance waited for another writer
+        # transpiled SQL, shared by the task processes that use this file
+        self.sql_cache_dir = self.path.parent / f".{self.path.name}.sqlcache"
 
     def __repr__(self) -> str:
         return f"DuckDBWarehouse({str(self.path)!r})"
 
-    def connect(self):
-        """Open the file, waiting for another process's lock to go away."""
+    def connect(self) -> LockedConnection:
+        """Open the file for this process alone; close() (or `with`) hands it back."""
         import duckdb
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.lock_timeout_s
-        delay = 0.01
-        while True:
-            try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as error:
-                if not _is_lock_error(error) or time.monotonic() > deadline:
-                    raise
-                self.lock_waits += 1
-                time.sleep(delay * (0.5 + random.random()))
-                delay = min(delay * 2, 0.5)
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET enable_progress_bar = false")
-        return con
+        lock = _ProcessFileLock(Path(f"{self.path}.lock"), self.lock_timeout_s)
+        lock.acquire()
+        try:
+            deadline = time.monotonic() + self.lock_timeout_s
+            delay = 0.01
+            while True:  # someone outside this project (a DuckDB shell) may hold the file
+                try:
+                    con = duckdb.connect(str(self.path))
+                    break
+                except duckdb.IOException as error:
+                    if not _is_lock_error(error) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(delay * (0.5 + random.random()))
+                    delay = min(delay * 2, 0.5)
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute("SET enable_progress_bar = false")
+        except BaseException:
+            lock.release()
+            raise
+        self.lock_waits += lock.waits
+        return LockedConnection(con, lock)
 
     def run(
         self,
@@ -78,7 +182,7 @@ class DuckDBWarehouse(Warehouse):
     ) -> QueryResult:
         import duckdb
 
-        compiled = compile_duckdb(sql_name, self.identifiers)
+        compiled = compile_duckdb(sql_name, self.identifiers, self.sql_cache_dir)
         bound = check_parameters(sql_name, compiled.parameters, params or {})
         started = time.perf_counter()
         con = self.connect()

@@ -4,15 +4,15 @@
 -- play-by-play partitions are read once (every CTE from `events` down is used exactly
 -- once, so BigQuery, which does not materialise CTEs, scans them once too), aggregated
 -- per player-game inside the warehouse and written with one MERGE that names only
--- Pass 2 columns. No window runs over all events: only shots and free throws are read
--- and de-duplicated, and and-ones come from a per-clock aggregate, not a self-join.
+-- Pass 2 columns. No window runs over all events: only shots and 1/1 free throws are
+-- read and de-duplicated, and and-ones come from a per-clock aggregate, not a self-join.
 --
 -- Rules (data-contract.md, "Pass 2 columns"), and the choices made where it is silent:
 -- * Re-delivered events (the same event_id more than once) count once: the latest
 --   delivery (processed_at) wins.
--- * A game "has play-by-play" when the feed has shot or free-throw events for it: those
---   are what shot zones are made of (a feed with only other events carries no shot data,
---   so its game keeps NULLs like a game without play-by-play).
+-- * A game "has play-by-play" when the feed has shots (or 1/1 free throws) for it: those
+--   are what shot zones are made of; a feed with only other events carries no shot data,
+--   so its game keeps NULLs like a game without play-by-play.
 -- * Lookups are normalised as in Pass 1 (lower case, a-z only), which also strips the
 --   numeric player-id prefixes of 2024-25+ feeds (1630552jalenjohnson -> jalenjohnson).
 -- * A shot: event_type 'shot' with shot_made, shot_distance and a shooter (player_1).
@@ -79,8 +79,8 @@ using (
     where r.player_lookup != '' and r.from_gamebook = r.game_in_gamebook
   ),
 
-  -- ONE pass over the range's play-by-play: its shots and free throws, re-deliveries
-  -- collapsed to the latest (the only rows de-duplicated, and the only ones read)
+  -- ONE pass over the range's play-by-play: its shots and 1/1 free throws (the only rows
+  -- shot zones need), re-deliveries collapsed to the latest (the only rows de-duplicated)
   events as (
     select
       p.game_id,
@@ -97,7 +97,10 @@ using (
       p.data_source
     from {{ raw }}.bigdataball_play_by_play as p
     where p.game_date between @start_date and @end_date
-      and p.event_type in ('shot', 'free throw')
+      and (
+        p.event_type = 'shot'
+        or (p.event_type = 'free throw' and lower(trim(p.event_subtype)) = 'free throw 1/1')
+      )
     qualify row_number() over (
       partition by p.game_id, p.event_id order by p.processed_at desc
     ) = 1
@@ -143,8 +146,9 @@ using (
     where player_lookup != ''
   ),
 
-  -- per player and game clock first: an and-one is a 1/1 free throw at the clock of the
-  -- same player's made shot
+  -- per player and, for the rows an and-one is made of (1/1 free throws and made shots),
+  -- per game clock: an and-one is a 1/1 free throw at the clock of the same player's made
+  -- shot; every other row needs no clock and folds into one group per player
   clock_counts as (
     select
       game_id,
@@ -166,8 +170,13 @@ using (
       countif(credit = 'blocker' and zone = 'three') as three_pt_blocks,
       countif(credit = 'shooter' and is_shot) as pbp_shot_events,
       countif(credit = 'shooter' and is_shot and data_source = 'nbacom_fallback') as pbp_fallback_events
-    from credits
-    group by game_id, player_lookup, period, game_clock
+    from (
+      select
+        *,
+        is_ft_1of1 or (credit = 'shooter' and is_shot and shot_made) as and1_part
+      from credits
+    )
+    group by game_id, player_lookup, if(and1_part, period, null), if(and1_part, game_clock, null)
   ),
 
   player_counts as (
@@ -192,8 +201,8 @@ using (
     group by game_id, player_lookup
   ),
 
-  -- roster rows with their counts; a game has play-by-play when the feed has shots or
-  -- free throws for it (the rows shot zones are made of)
+  -- roster rows with their counts; a game has play-by-play when the feed has shots (or
+  -- 1/1 free throws) for it
   joined as (
     select
       r.game_id,

@@ -1,0 +1,174 @@
+"""What the benchmark times. Each function does one measured thing, on one connection
+where the comparison needs it, and returns seconds (and what it counted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bench import sqlvariants
+from nba_backfill.sql import Identifiers, compile_duckdb
+
+SHOT_ZONE_COLUMNS = [
+    "paint_attempts", "paint_makes", "mid_range_attempts", "mid_range_makes",
+    "three_attempts_pbp", "three_makes_pbp", "assisted_fg_makes", "unassisted_fg_makes",
+    "and1_count", "paint_blocks", "mid_range_blocks", "three_pt_blocks", "pbp_shot_events",
+    "pbp_fallback_events",
+]  # fmt: skip
+
+
+@dataclass
+class Timing:
+    """Repeated measurements of one thing: median, spread and what each run counted."""
+
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    counted: dict = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def as_dict(self) -> dict:
+        return {
+            "median_s": round(self.median, 4),
+            "min_s": round(min(self.seconds), 4),
+            "max_s": round(max(self.seconds), 4),
+            "runs": len(self.seconds),
+            "all_s": [round(s, 4) for s in self.seconds],
+            **self.counted,
+        }
+
+
+def repeat(name: str, runs: int, fn: Callable[[], dict | None], before=None) -> Timing:
+    timing = Timing(name)
+    for _ in range(runs):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        counted = fn()
+        timing.seconds.append(time.perf_counter() - started)
+        if counted:
+            timing.counted = counted
+    print(
+        f"  {name:<44} median {timing.median:8.3f} s  "
+        f"[{min(timing.seconds):.3f} .. {max(timing.seconds):.3f}] x{runs}",
+        flush=True,
+    )
+    return timing
+
+
+def bounds(start: dt.date, end: dt.date) -> dict:
+    return {"start_date": start, "end_date": end}
+
+
+# -- A: the old pattern --------------------------------------------------------------
+
+
+def old_pattern(con, days: list[dt.date]) -> dict:
+    """Per game day: the shot-zone query of that one day, pulled into pandas, merged into
+    the table row by row from Python (UPDATE, or INSERT where the row is missing), as the
+    old processor did. Returns the number of queries and row statements it sent."""
+    query = sqlvariants.pass2_source_query()
+    assignments = ", ".join(f"{c} = ?" for c in SHOT_ZONE_COLUMNS)
+    update = (
+        f"update nba_analytics.player_game_summary set {assignments}, "  # noqa: S608
+        "shot_zones_processed_at = now() where game_id = ? and player_lookup = ?"
+    )
+    insert = (
+        "insert into nba_analytics.player_game_summary (game_id, game_date, player_lookup, "  # noqa: S608
+        f"{', '.join(SHOT_ZONE_COLUMNS)}, shot_zones_processed_at) values "
+        f"(?, ?, ?, {', '.join('?' for _ in SHOT_ZONE_COLUMNS)}, now())"
+    )
+    import pandas as pd
+
+    queries = statements = 0
+    for day in days:
+        frame = con.execute(query, bounds(day, day)).fetchdf()
+        queries += 1
+        for row in frame.itertuples(index=False):
+            values = [
+                None if pd.isna(v) else int(v) for v in (getattr(row, c) for c in SHOT_ZONE_COLUMNS)
+            ]
+            changed = con.execute(update, [*values, row.game_id, row.player_lookup]).fetchone()[0]
+            statements += 1
+            if not changed:
+                game_date = pd.Timestamp(row.game_date).date()
+                con.execute(insert, [row.game_id, game_date, row.player_lookup, *values])
+                statements += 1
+    return {"queries": queries, "row_statements": statements}
+
+
+# -- B: Pass 2 as shipped, and its parts ---------------------------------------------------
+
+
+def pass2_statement(con, start: dt.date, end: dt.date) -> dict:
+    compiled = compile_duckdb("pass2/merge_shot_zones", Identifiers())
+    rows = con.execute(compiled.text, bounds(start, end)).fetchone()[0]
+    return {"rows_merged": rows, "statements": 1}
+
+
+def pass2_query_only(con, start: dt.date, end: dt.date) -> dict:
+    """B's query, materialised (so that every column is computed), no write to the table."""
+    con.execute(
+        f"create or replace temp table bench_source as {sqlvariants.pass2_source_query()}",
+        bounds(start, end),
+    )
+    return {"rows": con.execute("select count(*) from bench_source").fetchone()[0]}
+
+
+def pass2_merge_only(con, start: dt.date, end: dt.date) -> dict:
+    """B's MERGE, from the materialised source of pass2_query_only."""
+    rows = con.execute(sqlvariants.pass2_merge_from("bench_source"), bounds(start, end))
+    return {"rows_merged": rows.fetchone()[0]}
+
+
+# -- C: the floors for B -------------------------------------------------------------------
+
+
+def group_by_floor(con, start: dt.date, end: dt.date) -> dict:
+    """The least work that yields per-player shot counts: one GROUP BY per player-game over
+    the range's shot rows, no de-duplication, no joins. Materialised like B's query, so that
+    both are measured the same way."""
+    con.execute(
+        "create or replace temp table bench_floor as "
+        "select game_id, player_1_lookup, count(*) as shots, count_if(shot_made) as makes "
+        "from nba_raw.bigdataball_play_by_play "
+        "where game_date between $start_date and $end_date and event_type = 'shot' "
+        "group by game_id, player_1_lookup",
+        bounds(start, end),
+    )
+    return {"groups": con.execute("select count(*) from bench_floor").fetchone()[0]}
+
+
+def insert_floor(con) -> dict:
+    """A plain INSERT of as many rows as B merges into an empty copy of the table."""
+    con.execute(
+        "create or replace temp table bench_empty as select * from nba_analytics.player_game_summary limit 0"
+    )
+    columns = ", ".join(["game_id", "game_date", "player_lookup", *SHOT_ZONE_COLUMNS])
+    con.execute(
+        f"insert into bench_empty ({columns}, shot_zones_processed_at) "  # noqa: S608
+        f"select {columns}, now() from bench_source"
+    )
+    return {"rows": con.execute("select count(*) from bench_empty").fetchone()[0]}
+
+
+# -- E: Pass 1's floor ------------------------------------------------------------------------
+
+
+def pass1_range_floor(con, start: dt.date, end: dt.date) -> dict:
+    rows = con.execute(sqlvariants.pass1_range_statement(), bounds(start, end)).fetchone()[0]
+    return {"rows_merged": rows}
+
+
+def truncate_output(warehouse) -> None:
+    con = warehouse.connect()
+    try:
+        con.execute("delete from nba_analytics.player_game_summary")
+        con.execute("checkpoint")
+    finally:
+        con.close()

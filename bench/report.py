@@ -1,0 +1,268 @@
+"""Turn the benchmark's timings into named figures, targets, and the files it writes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+
+
+def _ratio(a, b) -> float | None:
+    return round(a / b, 2) if a and b else None
+
+
+def figures(
+    *,
+    a_old,
+    b_total,
+    b_query,
+    b_merge,
+    c_query,
+    c_write,
+    scaling,
+    d_test,
+    d_sched,
+    e_floor,
+    days,
+    calendar_days,
+) -> dict:
+    from bench.run import slope_figures
+
+    out: dict = {
+        "timings": {
+            "A_old_pattern": a_old.as_dict() if a_old else None,
+            "B_pass2_statement": b_total.as_dict(),
+            "B_pass2_query": b_query.as_dict(),
+            "B_pass2_merge": b_merge.as_dict(),
+            "C_group_by_floor": c_query.as_dict(),
+            "C_insert_floor": c_write.as_dict(),
+            "D_pass1_dag_test": d_test["pass1"].as_dict(),
+            "D_pass2_dag_test": d_test["pass2"].as_dict(),
+            "D_both_dag_test": d_test["both"].as_dict(),
+            "D_pass1_scheduler": d_sched["pass1"].as_dict() if d_sched else None,
+            "D_pass2_scheduler": d_sched["pass2"].as_dict() if d_sched else None,
+            "D_both_scheduler": d_sched["both"].as_dict() if d_sched else None,
+            "E_pass1_set_based": e_floor.as_dict(),
+        },
+        "scaling_B": scaling,
+    }
+    per_day_sql = slope_figures(d_test["series"], "sql_s")
+    per_day_task = slope_figures(d_test["series"], "task_s")
+    both_test = d_test["both"].median
+    both_sched = d_sched["both"].median if d_sched else None
+    ratios = {
+        "A_over_B": _ratio(a_old.median, b_total.median) if a_old else None,
+        "B_query_over_group_by_floor": _ratio(b_query.median, c_query.median),
+        "B_merge_over_insert_floor": _ratio(b_merge.median, c_write.median),
+        "D_over_E": _ratio(d_test["pass1"].median, e_floor.median),
+        "D_scheduler_over_E": _ratio(d_sched["pass1"].median, e_floor.median) if d_sched else None,
+        "per_day_last100_over_first100_sql": per_day_sql["last_over_first"],
+        "per_day_last100_over_first100_task": per_day_task["last_over_first"],
+    }
+    out["ratios"] = ratios
+    out["per_day"] = {"sql": per_day_sql, "task": per_day_task}
+    out["airflow"] = {
+        "overhead_per_mapped_day_s": d_test["airflow_overhead_per_day_s"],
+        "overhead_per_mapped_day_all_s": d_test["airflow_overhead_per_day_all_s"],
+        "task_duration_minus_sql_median_s": d_test["task_overhead_median_s"],
+    }
+    out["throughput"] = {
+        "calendar_days_per_hour_dag_test": round(calendar_days / both_test * 3600),
+        "game_days_per_hour_dag_test": round(days / both_test * 3600),
+        "calendar_days_per_hour_scheduler": round(calendar_days / both_sched * 3600)
+        if both_sched
+        else None,
+        "game_days_per_hour_scheduler": round(days / both_sched * 3600) if both_sched else None,
+    }
+    out["jobs"] = {
+        "A_queries": a_old.counted.get("queries") if a_old else None,
+        "A_row_statements": a_old.counted.get("row_statements") if a_old else None,
+        "B_statements": 1,
+    }
+    out["targets"] = [
+        ("B at least 25x faster than A", ratios["A_over_B"], ">=", 25),
+        (
+            "B's query within 4x of the GROUP BY floor",
+            ratios["B_query_over_group_by_floor"],
+            "<=",
+            4,
+        ),
+        ("B's MERGE within 2x of the INSERT floor", ratios["B_merge_over_insert_floor"], "<=", 2),
+        (
+            "Pass 1 per-day SQL time, last 100 / first 100 days",
+            ratios["per_day_last100_over_first100_sql"],
+            "<=",
+            1.2,
+        ),
+        (
+            "Airflow cost per mapped day above its SQL (s)",
+            d_test["airflow_overhead_per_day_s"],
+            "<=",
+            0.150,
+        ),
+        ("Pass 1 + Pass 2 over the range, dag.test() (s)", round(both_test, 1), "<=", 180),
+        (
+            "Pass 1 + Pass 2 over the range, scheduler (s)",
+            round(both_sched, 1) if both_sched else None,
+            "<=",
+            240,
+        ),
+    ]
+    out["targets"] = [
+        {
+            "target": name,
+            "measured": value,
+            "limit": f"{op} {limit}",
+            "met": None if value is None else (value >= limit if op == ">=" else value <= limit),
+        }
+        for name, value, op, limit in out["targets"]
+    ]
+    return out
+
+
+def markdown(fig: dict) -> str:
+    m = fig["machine"]
+    t = fig["timings"]
+    lines = [
+        f"Measured {m['measured_at']} on {m['cpu']} ({m['cores']} cores, {m['memory_gib']} GiB), "
+        f"Python {m['python']}, DuckDB {m['duckdb']}, Airflow {m['airflow']}; range "
+        f"{fig['range']['start']} .. {fig['range']['end']} ({fig['data']['calendar_days']} days, "
+        f"{fig['data']['game_days']} game days, {fig['data']['rows']['bigdataball_play_by_play']:,} "
+        "play-by-play rows). Medians of repeated runs, [min .. max].",
+        "",
+        "| target | measured | limit | met |",
+        "|---|---|---|---|",
+    ]
+    for row in fig["targets"]:
+        met = {True: "yes", False: "**no**", None: "not run"}[row["met"]]
+        lines.append(f"| {row['target']} | {row['measured']} | {row['limit']} | {met} |")
+    lines += ["", "| timing | median s | spread s | runs |", "|---|---|---|---|"]
+    for name, value in t.items():
+        if value:
+            lines.append(
+                f"| {name} | {value['median_s']} | {value['min_s']} .. {value['max_s']} | {value['runs']} |"
+            )
+    r, a, th, j = fig["ratios"], fig["airflow"], fig["throughput"], fig["jobs"]
+    lines += [
+        "",
+        f"- A/B = {r['A_over_B']} (A sent {j['A_queries']} queries and {j['A_row_statements']} row "
+        f"statements; B is {j['B_statements']} statement)",
+        f"- B/C: query {r['B_query_over_group_by_floor']}x the GROUP BY floor, MERGE "
+        f"{r['B_merge_over_insert_floor']}x the INSERT floor",
+        f"- D/E = {r['D_over_E']} with dag.test()"
+        + (f", {r['D_scheduler_over_E']} with the scheduler" if r["D_scheduler_over_E"] else ""),
+        f"- Pass 1 per-day SQL: median of the last 100 days / first 100 = "
+        f"{r['per_day_last100_over_first100_sql']} (slope "
+        f"{fig['per_day']['sql']['slope_ms_per_100_days']} ms per 100 days); task duration "
+        f"{r['per_day_last100_over_first100_task']}",
+        f"- Airflow cost per mapped day above its SQL: {a['overhead_per_mapped_day_s'] * 1000:.0f} ms "
+        f"(dag.test wall minus SQL, per day); task duration minus SQL: "
+        f"{a['task_duration_minus_sql_median_s'] * 1000:.0f} ms",
+        f"- Throughput, both passes: {th['calendar_days_per_hour_dag_test']:,} days/hour with "
+        "dag.test()"
+        + (
+            f", {th['calendar_days_per_hour_scheduler']:,} days/hour with the scheduler"
+            if th["calendar_days_per_hour_scheduler"]
+            else ""
+        ),
+        "- B scaling: "
+        + ", ".join(f"{k} of the range {v['median_s']} s" for k, v in fig["scaling_B"].items()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def plot(fig: dict, series: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(2, 2, figsize=(13, 8.5))
+    pos = [r["position"] for r in series]
+    for ax, key, title in (
+        (axes[0][0], "sql_s", "Pass 1: SQL time per day vs position in the backfill"),
+        (axes[0][1], "task_s", "Pass 1: load_day task duration vs position"),
+    ):
+        values = [r[key] * 1000 for r in series]
+        ax.scatter(pos, values, s=6, alpha=0.5)
+        window = 25
+        rolling = [
+            sorted(values[max(0, i - window) : i + window + 1])[
+                len(values[max(0, i - window) : i + window + 1]) // 2
+            ]
+            for i in range(len(values))
+        ]
+        ax.plot(pos, rolling, color="C3", label="rolling median (51 days)")
+        ax.set_xlabel("position in the backfill (game days, execution order)")
+        ax.set_ylabel("ms")
+        ax.set_title(title)
+        ax.set_ylim(bottom=0)
+        ax.legend()
+    t = fig["timings"]
+    names = [
+        ("A old per-day", "A_old_pattern"),
+        ("B Pass 2", "B_pass2_statement"),
+        ("B query", "B_pass2_query"),
+        ("C GROUP BY floor", "C_group_by_floor"),
+        ("B MERGE", "B_pass2_merge"),
+        ("C INSERT floor", "C_insert_floor"),
+    ]
+    present = [(label, t[key]) for label, key in names if t.get(key)]
+    ax = axes[1][0]
+    ax.barh([p[0] for p in present], [p[1]["median_s"] for p in present], color="C0")
+    ax.set_xscale("log")
+    ax.set_xlabel("seconds (log), median")
+    ax.set_title("Shot zones for the whole range")
+    ax.invert_yaxis()
+    ax = axes[1][1]
+    fractions = [float(k) for k in fig["scaling_B"]]
+    seconds = [v["median_s"] for v in fig["scaling_B"].values()]
+    ax.plot(fractions, seconds, marker="o", label="B (Pass 2 statement)")
+    ax.plot(
+        fractions,
+        [seconds[-1] * f for f in fractions],
+        linestyle="--",
+        color="grey",
+        label="linear",
+    )
+    ax.set_xlabel("fraction of the range")
+    ax.set_ylabel("seconds, median")
+    ax.set_title("Pass 2 scaling")
+    ax.legend()
+    figure.suptitle(
+        f"Seed-scale backfill {fig['range']['start']} .. {fig['range']['end']} on "
+        f"{fig['machine']['cores']} cores ({fig['machine']['measured_at']})"
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write(fig: dict, series: list[dict], out: Path, *, update_readme: bool, readme: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(
+        json.dumps({**fig, "per_day_series": series}, indent=2, default=str) + "\n"
+    )
+    text = markdown(fig)
+    (out / "bench.md").write_text("# Benchmark results\n\n" + text)
+    plot(fig, series, out / "bench.png")
+    print()
+    print(text)
+    print(f"wrote {out / 'bench.json'}, {out / 'bench.md'}, {out / 'bench.png'}")
+    if update_readme and readme.exists():
+        content = readme.read_text()
+        block = f"{README_START}\n{text}\n![benchmark plots](bench/results/bench.png)\n{README_END}"
+        if README_START in content:
+            content = re.sub(
+                re.escape(README_START) + ".*?" + re.escape(README_END),
+                lambda _: block,
+                content,
+                flags=re.S,
+            )
+        else:
+            content += f"\n## Benchmark\n\n`make bench` (see bench/run.py) printed:\n\n{block}\n"
+        readme.write_text(content)
+        print(f"updated the benchmark block of {readme}")

@@ -1,0 +1,385 @@
+"""`make bench`: the seed-scale backfill, side by side with the per-day pattern it replaces.
+
+Builds seed-scale demo data (2021-10-01 .. 2024-05-01, 944 days) in a fresh warehouse
+under bench/results/tmp/ (with a fresh Airflow next to it) and measures, in one run, on
+the same data (each timing the median of --repeat runs, with its spread):
+
+  A  the old pattern: per game day, the shot-zone query of that day into pandas, merged
+     into the table row by row from Python;
+  B  Pass 2 as shipped: the batched statement over the whole range (its query and its
+     MERGE also timed apart), and at 1/8, 1/4, 1/2 and all of the range;
+  C  floors for B: one GROUP BY per player-game over the shot rows (query), a plain
+     INSERT of as many rows into an empty copy of the table (write);
+  D  Pass 1 (then Pass 2) through Airflow over the range, with dag.test() and with the
+     real scheduler + LocalExecutor; per-day time against position in the backfill;
+  E  Pass 1's floor: the same day logic as one set-based statement over the range.
+
+Writes bench/results/bench.json (named figures), bench/results/bench.md (tables),
+bench/results/bench.png (plots) and the summary block of README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+WORK = RESULTS / "tmp"
+PASS1, PASS2 = "nba_pass1_box_scores", "nba_pass2_shot_zones"
+
+
+def configure_airflow(work: Path) -> None:
+    """A fresh, private Airflow for the benchmark (set before anything imports Airflow)."""
+    for key in [k for k in os.environ if k.startswith(("AIRFLOW__", "AIRFLOW_CONN_"))]:
+        del os.environ[key]
+    home = work / "airflow"
+    os.environ.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+            "AIRFLOW__API_AUTH__JWT_SECRET": "bench-only-secret",
+            "AIRFLOW_CONN_NBA_WAREHOUSE": json.dumps(
+                {"conn_type": "duckdb", "extra": {"path": str(work / "warehouse.duckdb")}}
+            ),
+            "NBA_LOCAL_DATA_DIR": str(work),
+        }
+    )
+
+
+def machine() -> dict:
+    import duckdb
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1)
+    from importlib.metadata import version
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": mem_gib,
+        "python": sys.version.split()[0],
+        "duckdb": duckdb.__version__,
+        "airflow": version("apache-airflow"),
+        "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def per_day_series(run_id: str) -> list[dict]:
+    """load_day task instances of a run, in execution order, with their SQL seconds."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        tis = (
+            session.query(TaskInstance)
+            .filter_by(dag_id=PASS1, run_id=run_id, task_id="load_day")
+            .all()
+        )
+        xcoms = {
+            x.map_index: XComModel.deserialize_value(x)
+            for x in session.query(XComModel).filter_by(
+                dag_id=PASS1, run_id=run_id, task_id="load_day", key="return_value"
+            )
+        }
+        rows = [
+            {
+                "day": xcoms[ti.map_index]["day"],
+                "started": ti.start_date.timestamp(),
+                "task_s": (ti.end_date - ti.start_date).total_seconds(),
+                "sql_s": xcoms[ti.map_index]["seconds"],
+            }
+            for ti in tis
+            if ti.map_index in xcoms and ti.start_date and ti.end_date
+        ]
+    rows.sort(key=lambda r: r["started"])
+    for position, row in enumerate(rows):
+        row["position"] = position
+    return rows
+
+
+def slope_figures(series: list[dict], key: str) -> dict:
+    import statistics
+
+    values = [r[key] for r in series]
+    n = min(100, len(values) // 2)
+    first, last = statistics.median(values[:n]), statistics.median(values[-n:])
+    xs = list(range(len(values)))
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(values)
+    var = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values, strict=True)) / var
+    return {
+        "first_n": n,
+        "median_first_s": round(first, 4),
+        "median_last_s": round(last, 4),
+        "last_over_first": round(last / first, 3),
+        "slope_ms_per_100_days": round(slope * 100 * 1000, 3),
+    }
+
+
+def run_dag_test(params: dict, repeat: int, warehouse) -> dict:
+    from bench.measures import Timing, truncate_output
+    from nba_backfill.runner import run_dag
+
+    p1, p2, both, overhead = (
+        Timing("D: Pass 1, dag.test"),
+        Timing("Pass 2, dag.test"),
+        Timing("D: Pass 1 + Pass 2, dag.test"),
+        [],
+    )
+    series = None
+    for i in range(repeat):
+        truncate_output(warehouse)
+        o1 = run_dag(PASS1, params, xcom_tasks=("load_day",))
+        o2 = run_dag(PASS2, params)
+        if not (o1.ok and o2.ok):
+            raise SystemExit(f"bench: a DAG run failed: {o1} {o2}")
+        loads = o1.xcoms["load_day"]
+        sql_s = sum(x["seconds"] for x in loads)
+        p1.seconds.append(o1.seconds)
+        p2.seconds.append(o2.seconds)
+        both.seconds.append(o1.seconds + o2.seconds)
+        overhead.append((o1.seconds - sql_s) / len(loads))
+        if series is None:
+            series = per_day_series(o1.run_id)
+        print(
+            f"  dag.test run {i + 1}/{repeat}: Pass 1 {o1.seconds:.1f} s ({len(loads)} days, "
+            f"SQL {sql_s:.1f} s), Pass 2 {o2.seconds:.1f} s",
+            flush=True,
+        )
+    import statistics
+
+    per_task = [r["task_s"] - r["sql_s"] for r in series]
+    return {
+        "pass1": p1,
+        "pass2": p2,
+        "both": both,
+        "game_days": len(series),
+        "airflow_overhead_per_day_s": round(statistics.median(overhead), 4),
+        "airflow_overhead_per_day_all_s": [round(x, 4) for x in overhead],
+        "task_overhead_median_s": round(statistics.median(per_task), 4),
+        "series": series,
+    }
+
+
+def run_scheduler(params: dict, repeat: int, warehouse, work: Path) -> dict:
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    from bench.measures import Timing, truncate_output
+    from nba_backfill.local_airflow import AirflowServices, airflow_cli
+
+    env = os.environ.copy()
+    airflow_cli("dags", "reserialize", env=env)
+    for dag_id in (PASS1, PASS2):
+        airflow_cli("dags", "unpause", dag_id, env=env)
+    p1, p2, total = (
+        Timing("D: Pass 1, scheduler + LocalExecutor"),
+        Timing("Pass 2, scheduler (asset-triggered)"),
+        Timing("D: Pass 1 + Pass 2, scheduler"),
+    )
+    with AirflowServices(env, work / "service-logs") as services:
+        for i in range(repeat):
+            truncate_output(warehouse)
+            started = dt.datetime.now(dt.UTC)
+            airflow_cli("dags", "trigger", PASS1, "-c", json.dumps(params), env=env)
+            deadline = time.monotonic() + 1800
+            while time.monotonic() < deadline:
+                with create_session() as session:
+                    runs = (
+                        session.query(DagRun)
+                        .filter(DagRun.dag_id.in_([PASS1, PASS2]))
+                        .filter(DagRun.run_type.in_(["manual", "asset_triggered"]))
+                        .filter(DagRun.queued_at >= started)
+                        .all()
+                    )
+                    done = {r.dag_id: r for r in runs if str(r.state) in ("success", "failed")}
+                    if PASS2 in done and PASS1 in done:
+                        r1, r2 = done[PASS1], done[PASS2]
+                        break
+                time.sleep(2)
+            else:
+                raise SystemExit(
+                    "bench: scheduler runs did not finish:\n" + services.tail("scheduler")
+                )
+            if str(r1.state) != "success" or str(r2.state) != "success":
+                raise SystemExit(f"bench: scheduler runs failed: {r1.state} {r2.state}")
+            p1.seconds.append((r1.end_date - r1.queued_at).total_seconds())
+            p2.seconds.append((r2.end_date - r2.queued_at).total_seconds())
+            total.seconds.append((r2.end_date - r1.queued_at).total_seconds())
+            print(
+                f"  scheduler run {i + 1}/{repeat}: Pass 1 {p1.seconds[-1]:.1f} s, "
+                f"Pass 2 {p2.seconds[-1]:.1f} s, both {total.seconds[-1]:.1f} s",
+                flush=True,
+            )
+    return {"pass1": p1, "pass2": p2, "both": total}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--start", default="2021-10-01")
+    parser.add_argument("--end", default="2024-05-01")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (median)")
+    parser.add_argument("--scheduler-repeat", type=int, default=None)
+    parser.add_argument("--skip-scheduler", action="store_true")
+    parser.add_argument("--skip-old-pattern", action="store_true")
+    parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    out = Path(args.out)
+
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    configure_airflow(WORK)
+    subprocess.run(
+        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
+    )
+
+    from bench import measures, report
+    from bench.measures import repeat
+    from nba_backfill import pass1
+    from nba_backfill.checksum import table_checksum
+    from nba_backfill.cli import build_demo_warehouse
+    from nba_backfill.config import settings
+    from nba_backfill.days import DayRange
+    from nba_backfill.runner import ensure_pool
+    from nba_backfill.warehouse import duckdb_warehouse
+
+    ensure_pool(settings().write_pool, settings().write_pool_slots, "bench")
+    figures: dict = {"machine": machine(), "range": {"start": str(start), "end": str(end)}}
+    print(f"bench: {start} .. {end}, {args.repeat} runs per timing, on {figures['machine']['cpu']}")
+
+    print("[build] seed-scale demo data in a fresh warehouse", flush=True)
+    built = build_demo_warehouse(start, end, seed=20211019)
+    warehouse = duckdb_warehouse(WORK / "warehouse.duckdb")
+    days = [
+        dt.date.fromisoformat(d) for d in pass1.plan_days(warehouse, DayRange(start, end, "bench"))
+    ]
+    figures["data"] = {
+        "calendar_days": (end - start).days + 1,
+        "game_days": len(days),
+        "rows": built["rows"],
+        "generate_s": round(built["generate_s"], 2),
+        "build_s": round(built["total_s"], 2),
+    }
+    print(f"  {built['rows']} in {built['total_s']:.1f} s; {len(days)} game days")
+    params = {"start_date": str(start), "end_date": str(end)}
+
+    print("[D] Pass 1 then Pass 2 through Airflow, dag.test()", flush=True)
+    d_test = run_dag_test(params, args.repeat, warehouse)
+    reference = table_checksum(warehouse, start, end)
+
+    con = warehouse.connect()
+    print("[E] Pass 1's floor: its day logic as one statement over the range", flush=True)
+    e_floor = repeat(
+        "E: Pass 1 as one set-based statement",
+        args.repeat,
+        lambda: measures.pass1_range_floor(con, start, end),
+        before=lambda: con.execute("delete from nba_analytics.player_game_summary"),
+    )
+
+    print("[B, C] Pass 2's statement, its parts and their floors (one connection)", flush=True)
+    b_total = repeat(
+        "B: Pass 2 statement (query + MERGE)",
+        args.repeat,
+        lambda: measures.pass2_statement(con, start, end),
+    )
+    b_query = repeat(
+        "B: its query (materialised, no write)",
+        args.repeat,
+        lambda: measures.pass2_query_only(con, start, end),
+    )
+    b_merge = repeat(
+        "B: its MERGE (from the materialised query)",
+        args.repeat,
+        lambda: measures.pass2_merge_only(con, start, end),
+    )
+    c_query = repeat(
+        "C: GROUP BY floor (shots per player-game)",
+        args.repeat,
+        lambda: measures.group_by_floor(con, start, end),
+    )
+    c_write = repeat(
+        "C: INSERT floor (same rows, empty table)",
+        args.repeat,
+        lambda: measures.insert_floor(con),
+        before=lambda: measures.reset_insert_floor(con),
+    )
+    con.execute(f"drop table {measures.INSERT_FLOOR_TABLE}")
+    scaling = {}
+    for fraction in (0.125, 0.25, 0.5, 1.0):
+        last = days[max(0, round(len(days) * fraction) - 1)]
+        timing = repeat(
+            f"B at {fraction:g} of the range (to {last})",
+            args.repeat,
+            lambda last=last: measures.pass2_statement(con, start, last),
+        )
+        scaling[str(fraction)] = {"end_date": str(last), **timing.as_dict()}
+
+    a_old = None
+    if not args.skip_old_pattern:
+        print("[A] the old pattern: per day, query -> pandas -> row-by-row merge", flush=True)
+        a_old = repeat(
+            "A: old per-day pattern", args.repeat, lambda: measures.old_pattern(con, days)
+        )
+    con.close()
+    pass2_figures = {}
+    if table_checksum(warehouse, start, end) != reference:
+        raise SystemExit("bench: the table after A/B/E differs from the one Airflow built")
+    pass2_figures["table_matches_airflow_build"] = True
+
+    d_sched = None
+    if not args.skip_scheduler:
+        print("[D] Pass 1 then Pass 2 under the scheduler + LocalExecutor", flush=True)
+        d_sched = run_scheduler(params, args.scheduler_repeat or args.repeat, warehouse, WORK)
+
+    figures.update(
+        report.figures(
+            a_old=a_old,
+            b_total=b_total,
+            b_query=b_query,
+            b_merge=b_merge,
+            c_query=c_query,
+            c_write=c_write,
+            scaling=scaling,
+            d_test=d_test,
+            d_sched=d_sched,
+            e_floor=e_floor,
+            days=len(days),
+            calendar_days=figures["data"]["calendar_days"],
+        )
+    )
+    figures["checks"] = pass2_figures
+    report.write(
+        figures, d_test["series"], out, update_readme=not args.no_readme, readme=ROOT / "README.md"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -144,17 +144,25 @@ def group_by_floor(con, start: dt.date, end: dt.date) -> dict:
     return {"groups": con.execute("select count(*) from bench_floor").fetchone()[0]}
 
 
+INSERT_FLOOR_TABLE = "nba_analytics.bench_insert_floor"
+
+
+def reset_insert_floor(con) -> None:
+    """An empty copy of the output table, in the same database file as the table."""
+    con.execute(
+        f"create or replace table {INSERT_FLOOR_TABLE} as "  # noqa: S608
+        "select * from nba_analytics.player_game_summary limit 0"
+    )
+
+
 def insert_floor(con) -> dict:
-    """A plain INSERT of as many rows as B merges into an empty copy of the table."""
-    con.execute(
-        "create or replace temp table bench_empty as select * from nba_analytics.player_game_summary limit 0"
-    )
+    """A plain INSERT of as many rows as B merges into the empty copy of the table."""
     columns = ", ".join(["game_id", "game_date", "player_lookup", *SHOT_ZONE_COLUMNS])
-    con.execute(
-        f"insert into bench_empty ({columns}, shot_zones_processed_at) "  # noqa: S608
+    rows = con.execute(
+        f"insert into {INSERT_FLOOR_TABLE} ({columns}, shot_zones_processed_at) "  # noqa: S608
         f"select {columns}, now() from bench_source"
-    )
-    return {"rows": con.execute("select count(*) from bench_empty").fetchone()[0]}
+    ).fetchone()[0]
+    return {"rows": rows}
 
 
 # -- E: Pass 1's floor ------------------------------------------------------------------------

@@ -249,13 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-old-pattern", action="store_true")
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--work", default=str(WORK), help="scratch folder (warehouse, Airflow)")
     args = parser.parse_args(argv)
     start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
-    out = Path(args.out)
+    out, work = Path(args.out), Path(args.work)
 
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    configure_airflow(WORK)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    configure_airflow(work)
     subprocess.run(
         [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
     )
@@ -276,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("[build] seed-scale demo data in a fresh warehouse", flush=True)
     built = build_demo_warehouse(start, end, seed=20211019)
-    warehouse = duckdb_warehouse(WORK / "warehouse.duckdb")
+    warehouse = duckdb_warehouse(work / "warehouse.duckdb")
     days = [
         dt.date.fromisoformat(d) for d in pass1.plan_days(warehouse, DayRange(start, end, "bench"))
     ]
@@ -356,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     d_sched = None
     if not args.skip_scheduler:
         print("[D] Pass 1 then Pass 2 under the scheduler + LocalExecutor", flush=True)
-        d_sched = run_scheduler(params, args.scheduler_repeat or args.repeat, warehouse, WORK)
+        d_sched = run_scheduler(params, args.scheduler_repeat or args.repeat, warehouse, work)
 
     figures.update(
         report.figures(

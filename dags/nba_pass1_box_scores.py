@@ -103,11 +103,16 @@ def nba_pass1_box_scores():
     )
     def load_day(day: str, dag_run=None, ti=None):
         """ONE MERGE for the day's partition: that day's Pass 1 columns, nothing else."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from nba_backfill import pass1
-        from nba_backfill.warehouse import get_warehouse
+        from nba_backfill.warehouse import DataRejected, get_warehouse
 
         labels = {"dag_id": dag_run.dag_id, "task_id": ti.task_id}
-        return pass1.load_day(get_warehouse(), day, labels=labels)
+        try:
+            return pass1.load_day(get_warehouse(), day, labels=labels)
+        except DataRejected as error:  # bad raw data: a retry cannot help, fail at once
+            raise AirflowFailException(str(error)) from None
 
     @task(outlets=[PLAYER_GAME_SUMMARY], retries=0, trigger_rule="none_failed")
     def audit_range(day_range: dict, days: list, outlet_events=None):

@@ -26,9 +26,11 @@ class Check:
     passed: bool
     summary: str
     details: list[str] = field(default_factory=list)
+    info: bool = False  # a figure reported, never a failure
 
     def describe(self) -> str:
-        head = f"[{'PASS' if self.passed else 'FAIL'}] {self.name}: {self.summary}"
+        status = "INFO" if self.info else ("PASS" if self.passed else "FAIL")
+        head = f"[{status}] {self.name}: {self.summary}"
         shown = self.details[:MAX_LISTED]
         more = len(self.details) - len(shown)
         lines = [head, *(f"    - {d}" for d in shown)]
@@ -110,7 +112,22 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
             ],
         )
 
+    raw = warehouse.run("audit/raw_stats_quality", bounds, labels=labels).rows
+    raw_figures = {f"{r['source']}_{k}": r[k] or 0 for r in raw for k in r if k not in ("source",)}
+    handled = _handled(
+        raw_figures,
+        {
+            "duplicate_rows": "duplicate rows (latest delivery kept)",
+            "malformed_minutes": "malformed minutes (minutes_played NULL)",
+            "negative_counts": "rows with a negative count (that count NULL)",
+            "makes_over_attempts": "rows with makes above attempts (the pair NULL)",
+            "unknown_team_rows": "rows for a team not in the game (kept, opponent NULL)",
+            "rows_without_lookup": "rows without a player lookup (dropped)",
+        },
+        prefixes=("nbac_gamebook", "bdl_boxscores"),
+    )
     figures = {
+        **raw_figures,
         "game_days": share_row["game_days"],
         "games": share_row["games"],
         "pass1_rows": share_row["pass1_rows"],
@@ -120,7 +137,23 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
         "duplicate_keys": len(dupes),
         "incomplete_games": len(bad_games),
     }
-    return AuditReport(day_range, [keys, coverage, minutes], figures)
+    return AuditReport(day_range, [keys, coverage, minutes, handled], figures)
+
+
+def _handled(figures: dict, labels: dict[str, str], prefixes: tuple[str, ...] = ("",)) -> Check:
+    """An INFO line listing the raw messes found and what the contract's rules did."""
+    found = []
+    for prefix in prefixes:
+        for key, label in labels.items():
+            count = figures.get(f"{prefix}_{key}" if prefix else key, 0)
+            if count:
+                found.append(f"{count:,} {prefix + ' ' if prefix else ''}{label}")
+    return Check(
+        "raw rows handled by the contract's rules",
+        True,
+        "; ".join(found) if found else "none found",
+        info=True,
+    )
 
 
 MATCH_RULES = (
@@ -136,7 +169,9 @@ def audit_pass2(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
     labels = {"audit": "pass2"}
     coverage = warehouse.run("audit/shot_zone_coverage", bounds, labels=labels).rows[0]
     worst = warehouse.run("audit/shot_zone_match", bounds, labels=labels).rows
+    quality = warehouse.run("audit/pbp_quality", bounds, labels=labels).rows[0]
     figures: dict[str, Any] = {k: coverage[k] or 0 for k in coverage}
+    figures.update({k: quality[k] or 0 for k in quality})
     checks = []
     threshold = cfg.pass2_min_match_rate
     if not worst:
@@ -171,4 +206,16 @@ def audit_pass2(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
                     else [],
                 )
             )
+    figures["games_without_pbp"] = coverage["games_without_pbp"] or 0
+    checks.append(
+        _handled(
+            figures,
+            {
+                "duplicate_events": "re-delivered play-by-play rows (counted once)",
+                "prefixed_lookups": "rows with id-prefixed lookups (prefix stripped)",
+                "games_without_pbp": "games without play-by-play (shot zones NULL)",
+                "unmatched_shooters": "shots by a player on neither roster (not written)",
+            },
+        )
+    )
     return AuditReport(day_range, checks, figures)

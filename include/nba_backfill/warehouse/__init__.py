@@ -13,9 +13,16 @@ from pathlib import Path
 
 from nba_backfill.config import PROJECT_ROOT, ConfigError, Settings, settings
 from nba_backfill.sql import Identifiers
-from nba_backfill.warehouse.base import QueryError, QueryResult, Warehouse
+from nba_backfill.warehouse.base import DataRejected, QueryError, QueryResult, Warehouse
 
-__all__ = ["QueryError", "QueryResult", "Warehouse", "get_warehouse", "duckdb_warehouse"]
+__all__ = [
+    "DataRejected",
+    "QueryError",
+    "QueryResult",
+    "Warehouse",
+    "duckdb_warehouse",
+    "get_warehouse",
+]
 
 DUCKDB_CONN_TYPES = {"duckdb"}
 BIGQUERY_CONN_TYPES = {"google_cloud_platform", "gcpbigquery", "bigquery"}

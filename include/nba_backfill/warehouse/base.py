@@ -23,6 +23,25 @@ class QueryError(RuntimeError):
     """A statement failed in the warehouse; the message names the SQL file."""
 
 
+class DataRejected(QueryError):
+    """The statement refused raw data it cannot load (an ERROR() raised by the SQL, whose
+    message starts with REJECTED); nothing was written. Retrying cannot help: fix the
+    data, then run again."""
+
+
+REJECTED_MARK = "REJECTED "
+
+
+def query_error(sql_name: str, backend: str, error: Exception) -> QueryError:
+    """The exception to raise for a failed statement: DataRejected for the SQL's own
+    ERROR(REJECTED ...), QueryError otherwise."""
+    text = str(error)
+    if REJECTED_MARK in text:
+        reason = text[text.index(REJECTED_MARK) :].splitlines()[0]
+        return DataRejected(f"{sql_name} refused the data on {backend}: {reason}")
+    return QueryError(f"{sql_name} failed on {backend}: {text}")
+
+
 @dataclass
 class QueryResult:
     sql_name: str

@@ -21,6 +21,7 @@ from nba_backfill.warehouse.base import (
     Warehouse,
     check_parameters,
     clean_labels,
+    query_error,
 )
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ class BigQueryWarehouse(Warehouse):
                 configuration=configuration, project_id=self.project, location=self.location
             )
         except Exception as error:  # google.api_core errors carry the job's message
-            raise QueryError(f"{sql_name} failed on BigQuery: {error}") from error
+            raise query_error(sql_name, "BigQuery", error) from error
         result = QueryResult(
             sql_name=sql_name,
             job_id=job.job_id,

@@ -27,7 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from nba_backfill.sql import Identifiers, compile_duckdb
-from nba_backfill.warehouse.base import QueryError, QueryResult, Warehouse, check_parameters
+from nba_backfill.warehouse.base import (
+    QueryResult,
+    Warehouse,
+    check_parameters,
+    query_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +202,7 @@ class DuckDBWarehouse(Warehouse):
                 else:
                     result.rows = [dict(zip(columns, row, strict=True)) for row in rows]
         except duckdb.Error as error:
-            raise QueryError(f"{sql_name} failed on DuckDB {self.path}: {error}") from error
+            raise query_error(sql_name, f"DuckDB {self.path}", error) from error
         finally:
             con.close()
         result.elapsed_s = time.perf_counter() - started

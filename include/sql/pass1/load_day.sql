@@ -5,7 +5,8 @@
 -- columns, so the shot-zone columns written by Pass 2 survive any re-run of a day.
 --
 -- Rules (data-contract.md, "Pass 1 columns"), and the choices made where it is silent:
--- * Only games with a `Final` schedule row are loaded.
+-- * Only games with a `Final` schedule row are loaded; a malformed Final schedule row
+--   (game_id not YYYYMMDD_AWAY_HOME of its date and teams) rejects the whole day.
 -- * player_lookup is normalised again (lower case, a-z only: this also strips the
 --   numeric id prefixes some feeds add); rows left without a lookup are dropped.
 -- * Duplicate raw rows of a (game_id, player_lookup) keep the latest processed_at; ties
@@ -26,10 +27,25 @@
 merge {{ analytics }}.player_game_summary as t
 using (
   with
+  -- The day's Final games. A Final game the day cannot be loaded without must be well
+  -- formed: its game_id is YYYYMMDD_AWAY_HOME of this very day and teams. If one is not,
+  -- the statement stops with ERROR() and writes nothing for the day (the other days load);
+  -- fix or delete the schedule row, then clear the day's task.
   final_games as (
     select game_id, game_date, season_year, home_team_abbr, away_team_abbr
     from {{ raw }}.nbac_schedule
     where game_date = @day and game_status = 'Final'
+      and if(
+        game_id = concat(format_date('%Y%m%d', @day), '_', away_team_abbr, '_', home_team_abbr)
+          and away_team_abbr != home_team_abbr,
+        true,
+        error(concat(
+          'REJECTED nbac_schedule row for ', cast(@day as string), ': game_id ',
+          coalesce(game_id, 'NULL'), ' is not YYYYMMDD_AWAY_HOME of its date and teams (away ',
+          coalesce(away_team_abbr, 'NULL'), ', home ', coalesce(home_team_abbr, 'NULL'),
+          '); fix or delete the row, then clear this day'
+        ))
+      )
     qualify row_number() over (partition by game_id order by home_team_abbr) = 1
   ),
 

@@ -40,10 +40,14 @@
 merge {{ analytics }}.player_game_summary as t
 using (
   with
+  -- Final games whose game_id is well formed (YYYYMMDD_AWAY_HOME of its date and teams);
+  -- Pass 1 rejects a day with a malformed one, so Pass 2 leaves such a game alone too
   final_games as (
     select game_id, game_date
     from {{ raw }}.nbac_schedule
     where game_date between @start_date and @end_date and game_status = 'Final'
+      and game_id = concat(format_date('%Y%m%d', game_date), '_', away_team_abbr, '_', home_team_abbr)
+      and away_team_abbr != home_team_abbr
     qualify row_number() over (partition by game_id order by game_date) = 1
   ),
 

@@ -1,0 +1,38 @@
+-- Audit figures: the messes in the range's play-by-play (Final games only), counted. Each
+-- one gets the contract's behaviour in Pass 2 (include/sql/pass2/merge_shot_zones.sql);
+-- none fails the run.
+--   duplicate_events   re-delivered rows of an event_id (counted once by Pass 2)
+--   prefixed_lookups   rows whose player lookups carry a numeric id prefix (stripped)
+--   fallback_events    rows from nbacom_fallback (counted in pbp_fallback_events)
+--   unmatched_shooters shots whose shooter has no row in the game (not written)
+-- Parameters: @start_date, @end_date (DATE, inclusive).
+with
+pbp as (
+  select
+    p.game_id,
+    p.event_id,
+    p.event_type,
+    p.data_source,
+    p.player_1_lookup,
+    p.player_2_lookup
+  from {{ raw }}.bigdataball_play_by_play as p
+  where p.game_date between @start_date and @end_date
+),
+
+players as (
+  select distinct game_id, player_lookup
+  from {{ analytics }}.player_game_summary
+  where game_date between @start_date and @end_date
+)
+
+select
+  count(*) as pbp_rows,
+  count(distinct pbp.game_id) as games_with_pbp_rows,
+  count(*) - count(distinct pbp.event_id) as duplicate_events,
+  countif(regexp_contains(pbp.player_1_lookup, r'^[0-9]') or regexp_contains(pbp.player_2_lookup, r'^[0-9]')) as prefixed_lookups,
+  countif(pbp.data_source = 'nbacom_fallback') as fallback_events,
+  countif(pbp.event_type = 'shot' and pbp.player_1_lookup is not null and pl.player_lookup is null) as unmatched_shooters
+from pbp
+left join players as pl
+  on pl.game_id = pbp.game_id
+  and pl.player_lookup = regexp_replace(lower(pbp.player_1_lookup), r'[^a-z]', '')

@@ -1,0 +1,39 @@
+"""The benchmark harness runs end to end (a few days, one run per timing), so that
+`make bench` does not rot between the times someone runs it at seed scale."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def test_bench_runs_and_writes_its_report(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "AIRFLOW_CONN_"))}
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "bench.run", "--start", "2021-10-19", "--end", "2021-10-23",
+            "--repeat", "1", "--skip-scheduler", "--no-readme",
+            "--out", str(tmp_path / "out"), "--work", str(tmp_path / "work"),
+        ],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = json.loads((tmp_path / "out" / "bench.json").read_text())
+    assert figures["data"]["game_days"] == 5
+    assert figures["jobs"]["A_queries"] == 5 and figures["jobs"]["B_statements"] == 1
+    assert figures["checks"]["table_matches_airflow_build"] is True
+    assert (
+        figures["timings"]["A_old_pattern"]["median_s"]
+        > figures["timings"]["B_pass2_statement"]["median_s"]
+    )
+    assert {t["target"] for t in figures["targets"]} >= {"B at least 25x faster than A"}
+    assert (tmp_path / "out" / "bench.png").stat().st_size > 10_000
+    assert "| target | measured | limit | met |" in (tmp_path / "out" / "bench.md").read_text()

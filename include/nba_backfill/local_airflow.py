@@ -118,6 +118,46 @@ class AirflowServices(contextlib.AbstractContextManager):
                 time.sleep(0.5)
         raise AssertionError("api-server not healthy in time:\n" + self.tail("api-server"))
 
+    def token(self, username: str = "admin") -> str:
+        """A JWT for the REST API from the simple auth manager (its generated password)."""
+        import json
+
+        home = Path(self.env["AIRFLOW_HOME"])
+        passwords = json.loads((home / "simple_auth_manager_passwords.json.generated").read_text())
+        body = json.dumps({"username": username, "password": passwords[username]}).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}/auth/token",
+            data=body,
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())["access_token"]
+
+    def api(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        """Call the REST API (/api/v2/...); returns (status, decoded JSON or text)."""
+        import json
+        import urllib.error
+
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(
+            f"{self.base_url}{path}",
+            data=json.dumps(body).encode() if body is not None else None,
+            headers=headers,
+            method=method,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode(errors="replace")
+
     def tail(self, component: str, lines: int = 60) -> str:
         path = self.log_dir / f"{component}.log"
         return (

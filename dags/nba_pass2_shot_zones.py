@@ -54,14 +54,14 @@ DATE_PARAM_HELP = (
             None,
             type=["null", "string"],
             format="date",
-            title="First game day",
+            title="First game day (YYYY-MM-DD)",
             description=DATE_PARAM_HELP,
         ),
         "end_date": Param(
             None,
             type=["null", "string"],
             format="date",
-            title="Last game day",
+            title="Last game day (YYYY-MM-DD)",
             description=DATE_PARAM_HELP,
         ),
         "windows": Param(
@@ -69,7 +69,7 @@ DATE_PARAM_HELP = (
             type="integer",
             minimum=1,
             maximum=12,
-            title="Statements",
+            title="Statements (1 to 12)",
             description="Split the range into this many statements (1 = the whole range at once).",
         ),
     },  # fmt: skip

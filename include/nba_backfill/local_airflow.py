@@ -134,8 +134,26 @@ class AirflowServices(contextlib.AbstractContextManager):
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())["access_token"]
 
-    def api(self, method: str, path: str, body: dict | None = None, token: str | None = None):
-        """Call the REST API (/api/v2/...); returns (status, decoded JSON or text)."""
+    def api(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        token: str | None = None,
+        attempts: int = 3,
+    ):
+        """Call the REST API (/api/v2/...); returns (status, decoded JSON or text).
+
+        On the SQLite metadata DB, a request can fail with a 500 "Database error" while the
+        scheduler holds the write lock; it is sent again, up to `attempts` times."""
+        for attempt in range(1, attempts + 1):
+            status, decoded = self._api_once(method, path, body, token)
+            if not (status == 500 and "Database error" in str(decoded)) or attempt == attempts:
+                return status, decoded
+            time.sleep(2 * attempt)
+        return status, decoded
+
+    def _api_once(self, method: str, path: str, body: dict | None, token: str | None):
         import json
         import urllib.error
 
@@ -149,7 +167,7 @@ class AirflowServices(contextlib.AbstractContextManager):
             method=method,
         )
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=90) as response:
                 status, raw = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, raw = error.code, error.read()
@@ -167,10 +185,13 @@ class AirflowServices(contextlib.AbstractContextManager):
         )
 
     def __enter__(self):
-        for component in self.components:
-            self.start(component)
+        # the api-server first: tasks that start before it answers fail their first calls
         if "api-server" in self.components:
+            self.start("api-server")
             self.wait_healthy()
+        for component in self.components:
+            if component != "api-server":
+                self.start(component)
         return self
 
     def __exit__(self, *exc):

@@ -35,9 +35,11 @@ def services(airflow_db, tmp_path_factory):
         AIRFLOW__CORE__EXECUTOR="LocalExecutor",
         AIRFLOW__CORE__PARALLELISM="8",
         AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
-        # a killed task is noticed after 10 s instead of 5 minutes
+        # a killed task / scheduler is noticed after seconds instead of 5 minutes
         AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT="10",
         AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL="3",
+        AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL="5",
+        AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_THRESHOLD="10",
         AIRFLOW_CONN_NBA_WAREHOUSE=json.dumps(
             {"conn_type": "duckdb", "extra": {"path": str(path)}}
         ),
@@ -202,6 +204,9 @@ def test_scheduler_and_a_task_process_killed_mid_run(services, fresh, baseline):
     services.start("scheduler")  # a restart: orphaned tasks time out and are retried
     runs = wait_settled(services, since, {PASS1_DAG_ID: 1, PASS2_DAG_ID: 1}, timeout=420)
     assert {r[2] for r in runs} == {"success"}, runs
+    (pass1_run,) = [r[1] for r in runs if r[0] == PASS1_DAG_ID]
+    (again,) = [t for t in task_instances(pass1_run) if t[:2] == killed[:2]]
+    assert again[2] == "success" and again[3] >= 2  # the killed day was run again
     assert table_checksum(fresh, START, END) == baseline
 
 
@@ -218,3 +223,64 @@ def test_overlapping_pass1_runs_and_pass2_at_once(services, fresh, baseline):
         assert tries == {1}, f"{run_id} retried a task: {task_instances(run_id)}"  # no lock errors
     # the asset-triggered Pass 2 runs finish the ranges both Pass 1 runs loaded
     assert table_checksum(fresh, START, END) == baseline
+
+
+def test_bad_params_through_the_rest_api_and_cli(services, fresh):
+    import urllib.parse
+
+    from .bad_params import CASES, NO_GAMES
+
+    token = services.token()
+    created = {}
+    for case, dag_id, conf, refused_by, words in CASES:
+        status, body = services.api(
+            "POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None, "conf": conf}, token
+        )
+        if refused_by == "schema":
+            assert status == 400, (case, status, body)
+            detail = body["detail"] if isinstance(body, dict) else str(body)
+            for word in words:
+                assert word in detail, (case, detail)
+        else:
+            assert status == 200, (case, status, body)
+            created[case] = (dag_id, body["dag_run_id"], words)
+    status, body = services.api(
+        "POST",
+        f"/api/v2/dags/{PASS1_DAG_ID}/dagRuns",
+        {"logical_date": None, "conf": NO_GAMES},
+        token,
+    )
+    assert status == 200, body
+    no_games_run = body["dag_run_id"]
+    # the CLI refuses a schema error too, with the same message
+    cli = airflow_cli(
+        "dags", "trigger", PASS1_DAG_ID, "-c", '{"start_date": "2021/10/19", "end_date": "2021-10-20"}',
+        env=services.env, check=False,
+    )  # fmt: skip
+    assert cli.returncode != 0
+    assert (
+        "Invalid input for param start_date: '2021/10/19' is not a 'date'"
+        in cli.stdout + cli.stderr
+    )
+
+    deadline = time.monotonic() + 300
+    pending = set(created)
+    while pending and time.monotonic() < deadline:
+        pending = {c for c in pending if run_state(created[c][1]) not in ("failed", "success")}
+        time.sleep(1)
+    assert not pending, services.tail("scheduler")
+    for case, (dag_id, run_id, words) in created.items():
+        assert run_state(run_id) == "failed", case
+        task = "resolve_range" if dag_id == PASS1_DAG_ID else "resolve_windows"
+        quoted = urllib.parse.quote(run_id, safe="")
+        status, log = services.api(
+            "GET", f"/api/v2/dags/{dag_id}/dagRuns/{quoted}/taskInstances/{task}/logs/1?full_content=true",
+            token=token,
+        )  # fmt: skip
+        assert status == 200, (case, log)
+        for word in words:
+            assert word in str(log), (case, str(log)[-1500:])
+    while run_state(no_games_run) not in ("failed", "success") and time.monotonic() < deadline:
+        time.sleep(1)
+    assert run_state(no_games_run) == "success"  # a range without games is not an error
+    assert summary_rows(fresh) == {}  # nothing was written by any of them

@@ -273,10 +273,14 @@ def test_bad_params_through_the_rest_api_and_cli(services, fresh):
         assert run_state(run_id) == "failed", case
         task = "resolve_range" if dag_id == PASS1_DAG_ID else "resolve_windows"
         quoted = urllib.parse.quote(run_id, safe="")
-        status, log = services.api(
-            "GET", f"/api/v2/dags/{dag_id}/dagRuns/{quoted}/taskInstances/{task}/logs/1?full_content=true",
-            token=token,
-        )  # fmt: skip
+        path = (
+            f"/api/v2/dags/{dag_id}/dagRuns/{quoted}/taskInstances/{task}/logs/1?full_content=true"
+        )
+        for _ in range(30):  # the log is complete a moment after the state is
+            status, log = services.api("GET", path, token=token)
+            if status == 200 and all(word in str(log) for word in words):
+                break
+            time.sleep(1)
         assert status == 200, (case, log)
         for word in words:
             assert word in str(log), (case, str(log)[-1500:])

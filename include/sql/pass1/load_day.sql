@@ -36,11 +36,11 @@ using (
     from {{ raw }}.nbac_schedule
     where game_date = @day and game_status = 'Final'
       and if(
-        game_id = concat(format_date('%Y%m%d', @day), '_', away_team_abbr, '_', home_team_abbr)
+        game_id = concat(format_date('%Y%m%d', game_date), '_', away_team_abbr, '_', home_team_abbr)
           and away_team_abbr != home_team_abbr,
         true,
         error(concat(
-          'REJECTED nbac_schedule row for ', cast(@day as string), ': game_id ',
+          'REJECTED nbac_schedule row for ', cast(game_date as string), ': game_id ',
           coalesce(game_id, 'NULL'), ' is not YYYYMMDD_AWAY_HOME of its date and teams (away ',
           coalesce(away_team_abbr, 'NULL'), ', home ', coalesce(home_team_abbr, 'NULL'),
           '); fix or delete the row, then clear this day'

@@ -10,7 +10,7 @@ DEMO_START ?= 2021-10-19
 DEMO_END ?= 2021-11-18
 SEED ?= 20211019
 
-.PHONY: help demo test bench lint format airflow-init warehouse ui lock clean
+.PHONY: help demo test bench lint format airflow-init warehouse ui lock clean system-deps
 
 help:
 	@echo "make demo   - install, build the local warehouse with demo data, run the DAGs, print a summary"
@@ -35,8 +35,11 @@ warehouse: airflow-init
 demo: airflow-init
 	$(ENV) python -m nba_backfill.cli demo --start $(DEMO_START) --end $(DEMO_END) --seed $(SEED)
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(ENV) python -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	@scripts/system-deps.sh
 
 bench: airflow-init
 	$(ENV) python -m bench.run $(BENCH_ARGS)

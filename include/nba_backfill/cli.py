@@ -169,6 +169,7 @@ def print_summary(start: dt.date, end: dt.date, pass1_run=None, pass2_run=None) 
 
 
 def cmd_demo(args) -> int:
+    from nba_backfill.progress import ProgressPrinter, runs_queued_since
     from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
     started = time.perf_counter()
@@ -179,7 +180,10 @@ def cmd_demo(args) -> int:
     print(f"      done in {built['total_s']:.1f} s")
     params = {"start_date": args.start.isoformat(), "end_date": args.end.isoformat()}
     print(f"[2/3] Pass 1 through Airflow ({PASS1_DAG_ID}, dag.test)")
-    outcome = run_dag(PASS1_DAG_ID, params, xcom_tasks=("load_day",))
+    since = dt.datetime.now(dt.UTC)
+    runs = runs_queued_since(PASS1_DAG_ID, since)
+    with ProgressPrinter("Pass 1", PASS1_DAG_ID, runs, every=3):
+        outcome = run_dag(PASS1_DAG_ID, params, xcom_tasks=("load_day",))
     print(f"      {outcome.state} in {outcome.seconds:.1f} s")
     # dag.test() runs one DAG; the scheduler would start Pass 2 from Pass 1's asset event
     # with the same range, which is what this does explicitly.
@@ -189,6 +193,12 @@ def cmd_demo(args) -> int:
     passed = print_summary(args.start, args.end, outcome, outcome2)
     print(f"\nmake demo finished in {time.perf_counter() - started:.1f} s")
     return 0 if outcome.ok and outcome2.ok and passed else 1
+
+
+def cmd_progress(args) -> int:
+    from nba_backfill.progress import watch_backfill
+
+    return watch_backfill(args.dag_id, every=args.every)
 
 
 def cmd_summary(args) -> int:
@@ -214,6 +224,14 @@ def main(argv: list[str] | None = None) -> int:
     ranged("summary", "print what the table holds for a range, with audits").set_defaults(
         func=cmd_summary
     )
+    p = sub.add_parser(
+        "progress",
+        help="follow the newest `airflow backfill create` of a DAG: days done of total, "
+        "elapsed, time left (until it completes)",
+    )
+    p.add_argument("--dag-id", default="nba_pass1_box_scores")
+    p.add_argument("--every", type=float, default=10.0, help="seconds between lines")
+    p.set_defaults(func=cmd_progress)
     sub.add_parser("apply-schema", help="create datasets and tables if missing").set_defaults(
         func=cmd_apply_schema
     )

@@ -41,13 +41,20 @@ def airflow_env(**extra: str) -> dict[str, str]:
 def airflow_cli(
     *args: str, env: dict[str, str] | None = None, check: bool = True, timeout: float = 120
 ):
-    result = subprocess.run(
-        [sys.executable, "-m", "airflow", *args],
-        capture_output=True,
-        text=True,
-        env=env or os.environ.copy(),
-        timeout=timeout,
-    )
+    """Run an Airflow CLI command. A command that SQLite refused with "database is locked"
+    (a second writer mid-transaction, which SQLite fails at once rather than waiting) was
+    rolled back whole, so it is run again, up to 5 times."""
+    for attempt in range(5):
+        result = subprocess.run(
+            [sys.executable, "-m", "airflow", *args],
+            capture_output=True,
+            text=True,
+            env=env or os.environ.copy(),
+            timeout=timeout,
+        )
+        if result.returncode == 0 or "database is locked" not in result.stderr:
+            break
+        time.sleep(1 + 2 * attempt)
     if check and result.returncode != 0:
         raise AssertionError(f"airflow {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result

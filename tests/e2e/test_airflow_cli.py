@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from nba_backfill import demo_data
 from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
 
-from helpers import summary_rows
+from helpers import forget_earlier_runs, summary_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -46,20 +49,30 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
     )
     airflow_cli("dags", "reserialize", env=env)
+    forget_earlier_runs([DAG_ID, "nba_pass2_shot_zones"])
     airflow_cli("dags", "unpause", DAG_ID, env=env)
+    # the README's recipe: game days 2021-10-19 .. 2021-10-21, two runs at a time. It only
+    # writes the backfill's DagRun rows, which the scheduler then runs; it is created before
+    # the services start because SQLite refuses a second writer mid-transaction ("database
+    # is locked") where PostgreSQL would wait.
+    airflow_cli(
+        "backfill", "create", "--dag-id", DAG_ID,
+        "--from-date", "2021-10-19", "--to-date", "2021-10-21T23:59",
+        "--max-active-runs", "2", env=env,
+    )  # fmt: skip
     with AirflowServices(env, tmp_path / "logs") as services:
-        # the README's recipe: game days 2021-10-19 .. 2021-10-21, two runs at a time
-        airflow_cli(
-            "backfill", "create", "--dag-id", DAG_ID,
-            "--from-date", "2021-10-19", "--to-date", "2021-10-21T23:59",
-            "--max-active-runs", "2", env=env,
+        # the README's way to follow it: prints progress lines until the backfill completes
+        progress = subprocess.run(
+            [sys.executable, "-m", "nba_backfill.cli", "progress", "--dag-id", DAG_ID,
+             "--every", "1"],
+            capture_output=True, text=True, env=env, timeout=240,
         )  # fmt: skip
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            states = run_states("backfill")
-            if len(states) == 3 and all(s in ("success", "failed") for s in states.values()):
-                break
-            time.sleep(2)
+        assert progress.returncode == 0, progress.stdout + progress.stderr
+        lines = progress.stdout.splitlines()
+        assert re.fullmatch(
+            rf"backfill \d+ of {DAG_ID}: 3/3 days done, runs 3/3, elapsed \S+, ~0s left",
+            lines[-1],
+        ), lines
         assert run_states("backfill") == {
             "2021-10-19T10:00:00+00:00": "success",
             "2021-10-20T10:00:00+00:00": "success",
@@ -93,6 +106,7 @@ def test_pass1_asset_event_schedules_pass2_on_the_same_range(warehouse, airflow_
         AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
     )
     airflow_cli("dags", "reserialize", env=env)
+    forget_earlier_runs([DAG_ID, "nba_pass2_shot_zones"])
     for dag_id in (DAG_ID, "nba_pass2_shot_zones"):
         airflow_cli("dags", "unpause", dag_id, env=env)
     conf = '{"start_date": "2021-10-19", "end_date": "2021-10-21"}'

@@ -21,7 +21,7 @@ from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
 from nba_backfill.warehouse import duckdb_warehouse
 
 from .conftest import END, PARAMS, START, load_raw
-from helpers import summary_rows
+from helpers import forget_earlier_runs, summary_rows
 
 pytestmark = pytest.mark.e2e
 DAGS = (PASS1_DAG_ID, PASS2_DAG_ID)
@@ -45,6 +45,7 @@ def services(airflow_db, tmp_path_factory):
         ),
     )
     airflow_cli("dags", "reserialize", env=env)
+    forget_earlier_runs(DAGS)
     airflow_cli("pools", "set", "nba_warehouse_writes", "6", "reliability tests", env=env)
     for dag_id in DAGS:
         airflow_cli("dags", "unpause", dag_id, env=env)
@@ -53,9 +54,32 @@ def services(airflow_db, tmp_path_factory):
         yield running
 
 
+def wait_idle(timeout: float = 120) -> None:
+    """No run of either DAG queued or running (a scenario's late asset-triggered Pass 2
+    must not write into the next scenario's warehouse)."""
+    from airflow.models.asset import AssetDagRunQueue
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with create_session() as session:
+            active = (
+                session.query(DagRun)
+                .filter(DagRun.dag_id.in_(DAGS), DagRun.state.in_(["queued", "running"]))
+                .count()
+            )
+            queued_events = session.query(AssetDagRunQueue).count()
+        if not active and not queued_events:
+            return
+        time.sleep(1)
+    raise AssertionError("runs still active before the scenario")
+
+
 @pytest.fixture
 def fresh(services, reliability_data):
     """An empty warehouse with the range's raw data, at the path the services use."""
+    wait_idle()
     for suffix in ("", ".wal"):
         path = services.warehouse_path.with_name(services.warehouse_path.name + suffix)
         path.unlink(missing_ok=True)

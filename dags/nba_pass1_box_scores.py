@@ -12,7 +12,8 @@ minutes. It never touches the shot-zone columns of Pass 2.
 - a scheduled run, or one created by `airflow backfill create`, loads its own data
   interval: the game day of its logical date (runs are stamped 06:00 US Eastern).
 
-Days without a `Final` game get no task. After the map, `audit_range` checks in SQL that
+On BigQuery each day's MERGE is a deferrable job (`@warehouse_task`): the task submits it
+and frees its worker slot until BigQuery is done. Days without a `Final` game get no task. After the map, `audit_range` checks in SQL that
 keys are unique, every Final game has rows for both teams and the share of NULL minutes
 is in the configured band; a failed audit fails the run and names the games. On success it
 emits the `nba_analytics.player_game_summary` asset event with the range, which schedules
@@ -29,6 +30,7 @@ from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 from nba_backfill.assets import PLAYER_GAME_SUMMARY
 from nba_backfill.config import settings
 from nba_backfill.days import GAME_TZ_NAME
+from nba_backfill.operators import warehouse_task
 
 GAME_TZ = pendulum.timezone(GAME_TZ_NAME)
 DATE_PARAM_HELP = "Inclusive, YYYY-MM-DD. Leave both dates empty to load the run's data interval."
@@ -97,12 +99,14 @@ def nba_pass1_box_scores():
 
         return pass1.plan_days(get_warehouse(), DayRange.from_dict(day_range))
 
-    @task(
+    @warehouse_task(
         pool=settings().write_pool,
         map_index_template="{{ task.op_kwargs['day'] }}",
     )
     def load_day(day: str, dag_run=None, ti=None):
-        """ONE MERGE for the day's partition: that day's Pass 1 columns, nothing else."""
+        """ONE MERGE for the day's partition: that day's Pass 1 columns, nothing else.
+
+        On BigQuery the MERGE job is submitted and the task defers until it is done."""
         from airflow.sdk.exceptions import AirflowFailException
 
         from nba_backfill import pass1

@@ -13,6 +13,10 @@ one `MERGE` that touches only Pass 2 columns.
 - or trigger by hand with `start_date` / `end_date` (inclusive, YYYY-MM-DD) for any range.
   `windows` (default 1) splits a very long range into a few statements.
 
+On BigQuery the statement is first dry-run (its estimated bytes are logged; above
+`NBA_MAXIMUM_BYTES_BILLED` the task fails before anything runs), then submitted as a
+deferrable job: the task frees its worker slot until BigQuery is done.
+
 Either pass may run first, any number of times: where Pass 1 has not written a
 player-game yet, Pass 2 keeps its result in a row of its own that Pass 1 completes.
 
@@ -31,6 +35,7 @@ from airflow.sdk import Param, dag, task
 from nba_backfill.assets import PLAYER_GAME_SUMMARY
 from nba_backfill.config import settings
 from nba_backfill.days import GAME_TZ_NAME
+from nba_backfill.operators import warehouse_task
 
 DATE_PARAM_HELP = (
     "Inclusive, YYYY-MM-DD. Leave both empty when Pass 1's asset event triggers this DAG."
@@ -101,13 +106,17 @@ def nba_pass2_shot_zones():
             raise AirflowFailException(str(error)) from None
         return [w.as_dict() for w in windows]
 
-    @task(
+    @warehouse_task(
         pool=settings().write_pool,
         map_index_template="{{ task.op_kwargs['window']['start_date'] }} .. "
         "{{ task.op_kwargs['window']['end_date'] }}",
+        dry_run_first=True,
     )
     def merge_shot_zones(window: dict, dag_run=None, ti=None):
-        """ONE statement for the window: one play-by-play scan, one MERGE."""
+        """ONE statement for the window: one play-by-play scan, one MERGE.
+
+        On BigQuery: a dry run first (refused above NBA_MAXIMUM_BYTES_BILLED), then the
+        job is submitted and the task defers until it is done."""
         from nba_backfill import pass2
         from nba_backfill.days import DayRange
         from nba_backfill.warehouse import get_warehouse

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from nba_backfill.sql import Identifiers, compile_bigquery
 from nba_backfill.warehouse.base import QueryError, check_parameters, clean_labels
-from nba_backfill.warehouse.bigquery_backend import build_job_configuration, query_parameter
+from nba_backfill.warehouse.bigquery_backend import (
+    BytesLimitExceeded,
+    build_job_configuration,
+    check_estimate,
+    query_parameter,
+)
 
 
 def test_pass1_job_configuration():
@@ -81,3 +87,67 @@ def test_labels_follow_bigquery_rules():
         "dag_id": "nba_pass1_box",
         "day": "2021-10-19",
     }
+
+
+def test_maximum_bytes_billed_reaches_the_job_from_the_setting(monkeypatch):
+    """NBA_MAXIMUM_BYTES_BILLED -> get_warehouse -> every job's maximumBytesBilled."""
+    from nba_backfill.config import load_settings
+    from nba_backfill.warehouse import get_warehouse
+
+    # anonymous credentials: building a job configuration contacts nothing
+    extra = {"project": "nba-prod-123", "is_anonymous": True}
+    connection = {"conn_type": "google_cloud_platform", "extra": extra}
+    monkeypatch.setenv("AIRFLOW_CONN_NBA_WAREHOUSE", json.dumps(connection))
+    cfg = load_settings({"NBA_MAXIMUM_BYTES_BILLED": str(7 * 1024**3)})
+    warehouse = get_warehouse(cfg=cfg)
+    assert warehouse.emulator is False
+    window = {"start_date": dt.date(2021, 10, 19), "end_date": dt.date(2021, 10, 25)}
+    for dry_run in (False, True):
+        config = warehouse.job_configuration(
+            "pass2/merge_shot_zones",
+            window,
+            labels={"task_id": "merge_shot_zones"},
+            dry_run=dry_run,
+        )
+        assert config["query"]["maximumBytesBilled"] == "7516192768"
+        assert config["labels"] == {"sql": "pass2-merge_shot_zones", "task_id": "merge_shot_zones"}
+        assert config.get("dryRun", False) is dry_run
+    no_cap = get_warehouse(cfg=load_settings({"NBA_MAXIMUM_BYTES_BILLED": "0"}))
+    assert (
+        "maximumBytesBilled"
+        not in no_cap.job_configuration("pass1/load_day", {"day": dt.date(2021, 10, 19)})["query"]
+    )
+
+
+def test_a_dry_run_estimate_above_the_cap_is_refused_naming_the_setting():
+    limit = 50 * 1024**3
+    check_estimate("pass2/merge_shot_zones", limit, limit)  # at the cap: runs
+    check_estimate("pass2/merge_shot_zones", 10**15, 0)  # 0 = no cap
+    check_estimate("pass2/merge_shot_zones", 10**15, None)
+    with pytest.raises(BytesLimitExceeded) as refused:
+        check_estimate("pass2/merge_shot_zones", 80 * 1024**3, limit)
+    message = str(refused.value)
+    assert message.startswith("pass2/merge_shot_zones: the dry run estimates 80.0 GiB")
+    assert "above the limit of 50.0 GiB (NBA_MAXIMUM_BYTES_BILLED=53687091200)" in message
+    assert "Raise NBA_MAXIMUM_BYTES_BILLED" in message
+    assert "nothing was run" in message
+    assert isinstance(refused.value, QueryError)
+
+
+def test_the_merge_tasks_are_deferrable_warehouse_tasks():
+    """load_day and merge_shot_zones defer on BigQuery; only Pass 2 dry-runs first."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    from nba_backfill.config import PROJECT_ROOT
+    from nba_backfill.operators import WarehouseTaskOperator
+
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+    pass1, pass2 = bag.dags["nba_pass1_box_scores"], bag.dags["nba_pass2_shot_zones"]
+    load_day, merge = pass1.get_task("load_day"), pass2.get_task("merge_shot_zones")
+    for task in (load_day, merge):  # mapped: the class their instances will have
+        assert issubclass(task.operator_class, WarehouseTaskOperator), task.task_id
+    assert load_day.partial_kwargs.get("dry_run_first", False) is False
+    assert merge.partial_kwargs["dry_run_first"] is True
+    for task in (*pass1.tasks, *pass2.tasks):
+        if task.task_id not in ("load_day", "merge_shot_zones"):
+            assert not issubclass(task.operator_class, WarehouseTaskOperator), task.task_id

@@ -2,19 +2,40 @@
 
 Every statement is a query job with named parameters (`parameterMode: NAMED`), labels
 that name the DAG, task and day, and a `maximumBytesBilled` cap. The job configuration is
-built by a pure function (`build_job_configuration`) so that it can be unit-tested and
-handed unchanged to `BigQueryInsertJobOperator` where a deferrable job is wanted.
+built by a pure function (`build_job_configuration`) so that it can be unit-tested.
+
+**Deferrable jobs.** Inside a task run by `nba_backfill.operators.WarehouseTaskOperator`
+(the `@warehouse_task` decorator), `run()` submits a DML statement (the day's MERGE, the
+Pass 2 MERGE) without waiting and raises `TaskDeferred` on the Google provider's
+`BigQueryInsertJobTrigger`: the worker slot is free while BigQuery works. When the trigger
+fires, the operator calls the task's function again; this time `run()` does not submit
+anything, it collects the finished job (rows affected, bytes, seconds in BigQuery) and
+returns it as the QueryResult the function expects. Statements outside such a task, and
+SELECTs (plans, audits), run synchronously. See `JobMode`.
+
+**Dry run.** With `JobMode.dry_run_first` (Pass 2), the statement is first submitted as a
+dry run: the estimated bytes are logged, and a statement above `maximum_bytes_billed`
+(NBA_MAXIMUM_BYTES_BILLED) is refused before it runs (`BytesLimitExceeded`).
+
+**Emulator.** A connection whose extras set `"emulator": true` is a local BigQuery API
+emulator (tests/bigquery). The SQL sent is the same; the one difference: the dry run
+of a MERGE is skipped, because the emulator cannot dry-run a MERGE with more than one
+UPDATE/DELETE clause and reports 0 bytes for every job anyway.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+import io
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from nba_backfill.sql import Identifiers, compile_bigquery
+from nba_backfill.sql import CompiledSql, Identifiers, compile_bigquery
 from nba_backfill.warehouse.base import (
     QueryError,
     QueryResult,
@@ -25,6 +46,66 @@ from nba_backfill.warehouse.base import (
 )
 
 log = logging.getLogger(__name__)
+
+BYTES_SETTING = "NBA_MAXIMUM_BYTES_BILLED"
+
+
+class BytesLimitExceeded(QueryError):
+    """A dry run estimated more bytes than the statement may bill; nothing was run."""
+
+
+def format_bytes(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def check_estimate(sql_name: str, estimated_bytes: int, maximum_bytes_billed: int | None) -> None:
+    """Refuse a statement whose dry-run estimate is above the cap (0 or None: no cap)."""
+    if maximum_bytes_billed and estimated_bytes > maximum_bytes_billed:
+        raise BytesLimitExceeded(
+            f"{sql_name}: the dry run estimates {format_bytes(estimated_bytes)} "
+            f"({estimated_bytes} bytes) to process, above the limit of "
+            f"{format_bytes(maximum_bytes_billed)} ({BYTES_SETTING}={maximum_bytes_billed}); "
+            f"nothing was run. Raise {BYTES_SETTING} (bytes, 0 = no cap) if this is expected, "
+            "or run a shorter range (Pass 2: more `windows`)."
+        )
+
+
+@dataclass
+class JobMode:
+    """How `BigQueryWarehouse.run()` treats a DML statement inside a deferrable task.
+
+    Set by `nba_backfill.operators.WarehouseTaskOperator` around the task's function:
+    - `event is None` (first execution): submit the statement, then raise TaskDeferred on
+      BigQueryInsertJobTrigger, resuming in the operator's `method_name`;
+    - `event` set (resumed after the trigger fired): the statement is NOT submitted again;
+      the finished job named by the event is collected instead (`collected` turns True).
+    """
+
+    method_name: str = "execute_complete"
+    poll_interval: float = 4.0
+    dry_run_first: bool = False
+    event: dict[str, Any] | None = None
+    collected: bool = field(default=False, init=False)
+
+
+_JOB_MODE: contextvars.ContextVar[JobMode | None] = contextvars.ContextVar(
+    "nba_bigquery_job_mode", default=None
+)
+
+
+@contextlib.contextmanager
+def job_mode(mode: JobMode) -> Iterator[JobMode]:
+    """Run the body with `mode` in force for BigQuery statements (see JobMode)."""
+    token = _JOB_MODE.set(mode)
+    try:
+        yield mode
+    finally:
+        _JOB_MODE.reset(token)
 
 
 def _scalar_type(value: Any) -> str:
@@ -114,7 +195,9 @@ class BigQueryWarehouse(Warehouse):
     ) -> None:
         from airflow.providers.google.cloud.hooks.bigquery import BigQueryHook
 
+        self.gcp_conn_id = gcp_conn_id
         self.hook = BigQueryHook(gcp_conn_id=gcp_conn_id, use_legacy_sql=False, location=location)
+        self.emulator = str(self.hook.extras.get("emulator", "")).lower() in {"true", "1", "yes"}
         self.project = project or self.hook.project_id
         if not self.project:
             raise QueryError(
@@ -136,9 +219,19 @@ class BigQueryWarehouse(Warehouse):
         labels: Mapping[str, Any] | None = None,
         dry_run: bool = False,
     ) -> dict[str, Any]:
+        return self._compile(sql_name, params, labels=labels, dry_run=dry_run)[1]
+
+    def _compile(
+        self,
+        sql_name: str,
+        params: Mapping[str, Any] | None,
+        *,
+        labels: Mapping[str, Any] | None = None,
+        dry_run: bool = False,
+    ) -> tuple[CompiledSql, dict[str, Any]]:
         compiled = compile_bigquery(sql_name, self.identifiers)
         bound = check_parameters(sql_name, compiled.parameters, params or {})
-        return build_job_configuration(
+        return compiled, build_job_configuration(
             compiled.text,
             bound,
             labels={"sql": sql_name.replace("/", "-"), **(labels or {})},
@@ -153,7 +246,14 @@ class BigQueryWarehouse(Warehouse):
         *,
         labels: Mapping[str, str] | None = None,
     ) -> QueryResult:
-        configuration = self.job_configuration(sql_name, params, labels=labels)
+        compiled, configuration = self._compile(sql_name, params, labels=labels)
+        mode = _JOB_MODE.get()
+        if mode is not None and compiled.is_dml and not mode.collected:
+            if mode.event is not None:
+                return self._collect(sql_name, configuration, mode)
+            if mode.dry_run_first:
+                self.check_bytes(sql_name, params, is_dml=True)
+            self._submit_and_defer(sql_name, configuration, mode)
         started = time.perf_counter()
         try:
             job = self.hook.insert_job(
@@ -182,6 +282,100 @@ class BigQueryWarehouse(Warehouse):
         )
         return result
 
+    def _submit_and_defer(self, sql_name: str, configuration: dict, mode: JobMode) -> None:
+        """Submit the job without waiting, then hand the wait to the triggerer."""
+        from airflow.providers.google.cloud.triggers.bigquery import BigQueryInsertJobTrigger
+        from airflow.sdk.exceptions import TaskDeferred
+
+        try:
+            job = self.hook.insert_job(
+                configuration=configuration,
+                project_id=self.project,
+                location=self.location,
+                nowait=True,
+            )
+        except Exception as error:  # a statement BigQuery refuses at submission
+            raise query_error(sql_name, "BigQuery", error) from error
+        log.info(
+            "%s: job %s submitted (labels %s); deferring on BigQueryInsertJobTrigger until "
+            "BigQuery finishes it, the worker slot is free meanwhile",
+            sql_name,
+            job.job_id,
+            configuration.get("labels"),
+        )
+        raise TaskDeferred(
+            trigger=BigQueryInsertJobTrigger(
+                conn_id=self.gcp_conn_id,
+                job_id=job.job_id,
+                project_id=self.project,
+                location=job.location or self.location,
+                poll_interval=mode.poll_interval,
+            ),
+            method_name=mode.method_name,
+        )
+
+    def _collect(self, sql_name: str, configuration: dict, mode: JobMode) -> QueryResult:
+        """The finished job the trigger reported, as the QueryResult of the statement."""
+        event = mode.event or {}
+        mode.collected = True
+        if event.get("status") != "success" or not event.get("job_id"):
+            message = event.get("message") or f"trigger event {event!r}"
+            raise query_error(sql_name, "BigQuery", RuntimeError(message))
+        job = self.hook.get_job(
+            job_id=event["job_id"], project_id=self.project, location=self.location
+        )
+        submitted = job.to_api_repr().get("configuration", {})
+        if (submitted.get("query") or {}).get("query") != configuration["query"]["query"] or (
+            submitted.get("labels") or {}
+        ) != configuration["labels"]:
+            raise QueryError(
+                f"{sql_name}: job {job.job_id} is not this statement (another query text or "
+                "labels); the task ran a different statement after resuming than before"
+            )
+        if job.error_result:
+            raise query_error(sql_name, "BigQuery", RuntimeError(job.error_result.get("message")))
+        result = QueryResult(
+            sql_name=sql_name,
+            job_id=job.job_id,
+            bytes_processed=job.total_bytes_processed,
+            affected_rows=int(job.num_dml_affected_rows or 0),
+        )
+        if job.started and job.ended:
+            result.elapsed_s = (job.ended - job.started).total_seconds()
+        log.info(
+            "%s: job %s collected after deferral: %s rows affected, %s bytes processed, "
+            "%.1fs in BigQuery",
+            sql_name,
+            job.job_id,
+            result.affected_rows,
+            result.bytes_processed,
+            result.elapsed_s,
+        )
+        return result
+
+    def check_bytes(
+        self, sql_name: str, params: Mapping[str, Any] | None = None, *, is_dml: bool = False
+    ) -> int | None:
+        """Dry-run the statement, log the estimate, refuse it above maximum_bytes_billed."""
+        if self.emulator and is_dml:
+            log.warning(
+                "%s: dry run skipped: the connection is a BigQuery emulator (extra "
+                '"emulator": true), which cannot dry-run this MERGE',
+                sql_name,
+            )
+            return None
+        estimated = self.dry_run_bytes(sql_name, params)
+        log.info(
+            "%s: dry run estimates %s (%d bytes) to process; limit %s (%s)",
+            sql_name,
+            format_bytes(estimated),
+            estimated,
+            format_bytes(self.maximum_bytes_billed) if self.maximum_bytes_billed else "none",
+            BYTES_SETTING,
+        )
+        check_estimate(sql_name, estimated, self.maximum_bytes_billed)
+        return estimated
+
     def dry_run_bytes(self, sql_name: str, params: Mapping[str, Any] | None = None) -> int:
         """Bytes the statement would process, from a dry-run job (no cost, no writes)."""
         configuration = self.job_configuration(sql_name, params, dry_run=True)
@@ -191,7 +385,10 @@ class BigQueryWarehouse(Warehouse):
         job = QueryJob.from_api_repr(
             {"configuration": configuration, "jobReference": {"projectId": self.project}}, client
         )
-        job._begin()
+        try:
+            job._begin()
+        except Exception as error:
+            raise query_error(sql_name, "BigQuery (dry run)", error) from error
         return int(job.total_bytes_processed or 0)
 
     def create_datasets(self) -> None:
@@ -202,3 +399,34 @@ class BigQueryWarehouse(Warehouse):
             ref = bigquery.Dataset(f"{self.project}.{dataset}")
             ref.location = self.location
             client.create_dataset(ref, exists_ok=True)
+
+    def load_arrow(self, table: str, data, *, replace_dates: bool = False) -> int:
+        """Append an Arrow table to a raw table with a load job (demo data, fixtures).
+
+        Unlike DuckDBWarehouse.load_arrow, rows of the same dates are not replaced (that
+        would take a DELETE job per table): load into empty tables, as the emulator tests
+        do (fresh datasets per test).
+        """
+        if replace_dates:
+            raise ValueError("BigQueryWarehouse.load_arrow appends only (replace_dates=False)")
+        import pyarrow.parquet as pq
+        from google.cloud import bigquery
+
+        from nba_backfill.sql import partition_filtered_tables
+
+        if ("raw", table) not in partition_filtered_tables():
+            raise ValueError(f"{table!r} is not a raw table of include/sql/ddl")
+        buffer = io.BytesIO()
+        pq.write_table(data, buffer)
+        buffer.seek(0)
+        client = self.hook.get_client(project_id=self.project, location=self.location)
+        job = client.load_table_from_file(
+            buffer,
+            f"{self.project}.{self.identifiers.raw_dataset}.{table}",
+            job_config=bigquery.LoadJobConfig(
+                source_format=bigquery.SourceFormat.PARQUET,
+                write_disposition=bigquery.WriteDisposition.WRITE_APPEND,
+            ),
+        )
+        job.result()
+        return int(job.output_rows or 0)

@@ -1,0 +1,89 @@
+"""`@warehouse_task`: `@task` for a task whose work is one long warehouse statement.
+
+On BigQuery the statement is submitted and the task DEFERS on the Google provider's
+`BigQueryInsertJobTrigger`, so no worker slot waits while BigQuery works; when the job
+is done the task resumes, collects the job's statistics and returns what the function
+returns. On DuckDB the function runs synchronously, exactly like `@task`. The DAG files
+stay backend-agnostic: the warehouse behind the connection decides.
+
+How it works: the operator runs the task's function with a `JobMode` in force
+(nba_backfill.warehouse.bigquery_backend). The first time, the BigQuery backend submits
+the function's DML statement and raises TaskDeferred. On resume (`execute_complete`), the
+operator calls the function again with the trigger's event: the backend does not submit
+the statement again, it returns the finished job as the statement's result (after
+checking that it is the same query text and labels), so the function's own bookkeeping
+(rows, seconds) is reused unchanged. The function must therefore be a pure wrapper
+around its statement: cheap to call twice, no side effects before the statement.
+
+Options: `dry_run_first=True` dry-runs the statement first, logs the estimated bytes and
+fails the task (no retries) above NBA_MAXIMUM_BYTES_BILLED; `poll_interval` is the
+trigger's polling period in seconds. Deferral needs a running triggerer (`airflow
+triggerer`; `make ui` starts one; `dag.test()` runs triggers in line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from airflow.providers.standard.decorators.python import _PythonDecoratedOperator
+from airflow.sdk.bases.decorator import task_decorator_factory
+
+DEFAULT_POLL_INTERVAL_S = 4.0
+
+
+class WarehouseTaskOperator(_PythonDecoratedOperator):
+    """A TaskFlow operator whose BigQuery DML statement is deferrable (see module doc)."""
+
+    custom_operator_name = "@warehouse_task"
+
+    def __init__(
+        self,
+        *,
+        poll_interval: float = DEFAULT_POLL_INTERVAL_S,
+        dry_run_first: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.poll_interval = poll_interval
+        self.dry_run_first = dry_run_first
+
+    def _run(self, context: Any, event: dict[str, Any] | None) -> Any:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from nba_backfill.warehouse.bigquery_backend import BytesLimitExceeded, JobMode, job_mode
+
+        mode = JobMode(
+            method_name="execute_complete",
+            poll_interval=self.poll_interval,
+            dry_run_first=self.dry_run_first,
+            event=event,
+        )
+        with job_mode(mode):
+            try:
+                result = super().execute(context)
+            except BytesLimitExceeded as error:  # the same estimate on a retry: fail now
+                raise AirflowFailException(str(error)) from None
+        if event is not None and not mode.collected:
+            raise AirflowFailException(
+                f"{self.task_id} resumed after its BigQuery job finished, but its function "
+                "ran no DML statement to collect the job with"
+            )
+        return result
+
+    def execute(self, context: Any) -> Any:
+        return self._run(context, event=None)
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None, **_: Any) -> Any:
+        """Resumed by the trigger: run the function again, collecting the finished job."""
+        self.log.info("BigQuery job event: %s", event)
+        return self._run(context, event=event or {"status": "error", "message": "no event"})
+
+
+def warehouse_task(python_callable: Callable | None = None, **kwargs: Any):
+    """Like `@task`, for a task whose warehouse statement may defer (see module doc)."""
+    return task_decorator_factory(
+        python_callable=python_callable,
+        decorated_operator_class=WarehouseTaskOperator,
+        **kwargs,
+    )

@@ -1,0 +1,159 @@
+"""The UI as a user sees it: Pass 1 triggered with params through the REST API under a real
+scheduler (LocalExecutor), Pass 2 started by Pass 1's asset event, then the trigger form
+(date pickers) and the grids (mapped load_day instances labelled by date, both passes
+green) captured in headless Chromium: docs/trigger-form.png, docs/grid-pass1.png,
+docs/grid-pass2.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from urllib.parse import quote
+
+import pytest
+from ui_browser import logged_in_page, save_screenshot
+
+from nba_backfill import demo_data
+from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
+from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
+
+pytestmark = pytest.mark.e2e
+
+START, END = dt.date(2021, 10, 19), dt.date(2021, 10, 23)
+CONF = {"start_date": START.isoformat(), "end_date": END.isoformat()}
+DAYS = [(START + dt.timedelta(days=i)).isoformat() for i in range((END - START).days + 1)]
+
+
+def run_ids(services, token, dag_id: str) -> set[str]:
+    status, body = services.api("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100", token=token)
+    assert status == 200, body
+    return {r["dag_run_id"] for r in body["dag_runs"]}
+
+
+def wait_for_run(services, token, dag_id: str, run_id: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    path = f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}"
+    while time.monotonic() < deadline:
+        status, body = services.api("GET", path, token=token)
+        if status == 200 and body["state"] in ("success", "failed"):
+            return body
+        time.sleep(2)
+    raise AssertionError(
+        f"{dag_id} {run_id} not finished in {timeout} s\n" + services.tail("scheduler")
+    )
+
+
+def wait_for_new_runs(services, token, dag_id: str, known: set[str], timeout: float) -> list[dict]:
+    """The DAG's runs that are not in `known`, once there is one and all have finished.
+    (The session's metadata DB also holds other tests' runs.)"""
+    deadline = time.monotonic() + timeout
+    runs: list[dict] = []
+    while time.monotonic() < deadline:
+        status, body = services.api("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100", token=token)
+        runs = body.get("dag_runs", []) if status == 200 else []
+        runs = [r for r in runs if r["dag_run_id"] not in known]
+        if runs and all(r["state"] in ("success", "failed") for r in runs):
+            return runs
+        time.sleep(2)
+    raise AssertionError(
+        f"{dag_id} runs not finished in {timeout} s: {runs}\n" + services.tail("scheduler")
+    )
+
+
+def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airflow_db, tmp_path):
+    data = demo_data.generate(START, END)
+    for name, table in data.tables.items():
+        warehouse.load_arrow(name, table)
+    env = airflow_env(
+        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        AIRFLOW__CORE__PARALLELISM="4",
+        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
+        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+    )
+    airflow_cli("dags", "reserialize", env=env)
+    with AirflowServices(env, tmp_path / "logs") as services:
+        token = services.token()
+        pass2_before = run_ids(services, token, PASS2_DAG_ID)
+        for dag_id in (PASS1_DAG_ID, PASS2_DAG_ID):
+            status, body = services.api(
+                "PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False}, token=token
+            )
+            assert status == 200 and body["is_paused"] is False, body
+        status, run = services.api(
+            "POST",
+            f"/api/v2/dags/{PASS1_DAG_ID}/dagRuns",
+            {"logical_date": None, "conf": CONF},
+            token=token,
+        )
+        assert status == 200, run
+        assert run["conf"] == CONF and run["run_type"] == "manual"
+
+        pass1 = wait_for_run(services, token, PASS1_DAG_ID, run["dag_run_id"], timeout=150)
+        assert pass1["state"] == "success", services.tail("scheduler")
+        (pass2,) = wait_for_new_runs(services, token, PASS2_DAG_ID, pass2_before, timeout=90)
+        assert (pass2["state"], pass2["run_type"]) == ("success", "asset_triggered")
+
+        pass1_run = quote(pass1["dag_run_id"], safe="")
+        status, body = services.api(
+            "GET",
+            f"/api/v2/dags/{PASS1_DAG_ID}/dagRuns/{pass1_run}/taskInstances"
+            "?task_id=load_day&limit=100",
+            token=token,
+        )
+        mapped = sorted(
+            (t["rendered_map_index"], t["state"])
+            for t in body["task_instances"]
+            if t["map_index"] >= 0
+        )
+        assert mapped == [(day, "success") for day in DAYS]
+
+        with logged_in_page(services.base_url, token) as page:
+            # the trigger form: the DAG's date params as date pickers
+            page.goto(f"{services.base_url}/dags/{PASS1_DAG_ID}")
+            page.get_by_role("button", name="Trigger").first.click()
+            dialog = page.get_by_role("dialog")
+            dialog.wait_for()
+            dates = dialog.locator("input[type='date']")
+            dates.first.wait_for()
+            assert dates.count() == 2
+            for label in ("First game day (YYYY-MM-DD)", "Last game day (YYYY-MM-DD)"):
+                assert dialog.get_by_text(label).count() == 1
+            dates.nth(0).fill(START.isoformat())
+            dates.nth(1).fill(END.isoformat())
+            assert dates.nth(0).input_value() == START.isoformat()
+            dates.nth(1).evaluate("element => element.blur()")  # no highlighted field
+            page.mouse.move(0, 0)
+            save_screenshot(page, "trigger-form.png")
+
+            # Pass 1's grid: the run's mapped load_day instances, labelled by date
+            page.goto(
+                f"{services.base_url}/dags/{PASS1_DAG_ID}/runs/{pass1_run}/tasks/load_day/mapped"
+            )
+            table = page.locator("table")
+            table.get_by_text(DAYS[0]).wait_for()
+            for day in DAYS:
+                row = table.locator("tr", has=page.get_by_text(day, exact=True))
+                assert row.count() == 1 and "Success" in row.inner_text(), day
+            assert page.get_by_text(f"{len(DAYS)} Task Instances").count() == 1
+            page.mouse.move(0, 0)
+            save_screenshot(page, "grid-pass1.png")
+
+            # Pass 2's grid: the asset-triggered run, every task green
+            page.goto(
+                f"{services.base_url}/dags/{PASS2_DAG_ID}/runs/{quote(pass2['dag_run_id'], safe='')}"
+            )
+            for task_id in ("resolve_windows", "merge_shot_zones", "audit_shot_zones"):
+                page.get_by_text(task_id).first.wait_for()
+            page.wait_for_timeout(1000)
+            save_screenshot(page, "grid-pass2.png")
+        status, tis = services.api(
+            "GET",
+            f"/api/v2/dags/{PASS2_DAG_ID}/dagRuns/{quote(pass2['dag_run_id'], safe='')}"
+            "/taskInstances",
+            token=token,
+        )
+        assert {(t["task_id"], t["state"]) for t in tis["task_instances"]} == {
+            ("resolve_windows", "success"),
+            ("merge_shot_zones", "success"),
+            ("audit_shot_zones", "success"),
+        }

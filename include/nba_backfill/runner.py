@@ -117,9 +117,12 @@ def summarize_run(
 
 
 def ensure_pool(name: str, slots: int, description: str) -> None:
-    """Create or resize the Airflow pool that bounds concurrent warehouse writes."""
+    """Create or resize the Airflow pool that bounds concurrent warehouse writes.
+
+    Deferred tasks keep their slot (`include_deferred`): on BigQuery a MERGE runs while its
+    task is deferred, and the pool must still bound the MERGEs running at once."""
     from airflow.models.pool import Pool
 
     Pool.create_or_update_pool(
-        name=name, slots=slots, description=description, include_deferred=False
+        name=name, slots=slots, description=description, include_deferred=True
     )

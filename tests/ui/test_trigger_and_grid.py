@@ -30,14 +30,21 @@ def run_ids(services, token, dag_id: str) -> set[str]:
     return {r["dag_run_id"] for r in body["dag_runs"]}
 
 
-def wait_for_run(services, token, dag_id: str, run_id: str, timeout: float) -> dict:
+def wait_for_run(
+    services, token, dag_id: str, run_id: str, timeout: float, progress: list | None = None
+) -> dict:
+    """The run once finished; meanwhile, the coverage page's progress of it in `progress`."""
     deadline = time.monotonic() + timeout
     path = f"/api/v2/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}"
     while time.monotonic() < deadline:
         status, body = services.api("GET", path, token=token)
         if status == 200 and body["state"] in ("success", "failed"):
             return body
-        time.sleep(2)
+        if progress is not None:
+            status, runs = services.api("GET", "/nba-coverage/api/runs", token=token)
+            assert status == 200, runs
+            progress.extend(r for r in runs["runs"] if r["run_id"] == run_id)
+        time.sleep(0.5 if progress is not None else 2)
     raise AssertionError(
         f"{dag_id} {run_id} not finished in {timeout} s\n" + services.tail("scheduler")
     )
@@ -88,8 +95,23 @@ def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airfl
         assert status == 200, run
         assert run["conf"] == CONF and run["run_type"] == "manual"
 
-        pass1 = wait_for_run(services, token, PASS1_DAG_ID, run["dag_run_id"], timeout=150)
+        progress: list[dict] = []
+        pass1 = wait_for_run(
+            services, token, PASS1_DAG_ID, run["dag_run_id"], timeout=150, progress=progress
+        )
         assert pass1["state"] == "success", services.tail("scheduler")
+        # the coverage page followed the run while it ran (the Pass 1 runs panel)
+        assert progress and progress[0]["state"] in ("queued", "running")
+        # the map takes a few seconds (a task process per day): seen with days left
+        assert any(p["mapped_instances"] == len(DAYS) and p["remaining"] for p in progress)
+        for seen in progress:
+            counts = seen["done"] + seen["running"] + seen["queued"] + seen["failed"]
+            assert counts == seen["mapped_instances"] and seen["failed"] == 0, seen
+            if seen["mapped_instances"] and seen["done"] and seen["remaining"]:
+                assert seen["projected_finish"] and seen["median_duration_s"] > 0, seen
+        status, runs = services.api("GET", "/nba-coverage/api/runs", token=token)
+        final = next(r for r in runs["runs"] if r["run_id"] == run["dag_run_id"])
+        assert (final["state"], final["done"], final["remaining"]) == ("success", len(DAYS), 0)
         (pass2,) = wait_for_new_runs(services, token, PASS2_DAG_ID, pass2_before, timeout=90)
         assert (pass2["state"], pass2["run_type"]) == ("success", "asset_triggered")
 

@@ -299,6 +299,13 @@ def test_page_renders_the_heatmap_in_chromium(site):
         assert frame.locator("rect.cell[data-audit='fail']").count() == 2
         assert frame.get_by_text("Season 2021-22").count() == 1
         assert "11 done, 0 running, 0 queued, 0 failed of 11" in frame.locator("#runs").inner_text()
+        # the other colourings: Pass 2 coverage and the NULL-minutes share against the band
+        frame.locator("#mode").select_option("pass2")
+        assert "100% of Pass 1 rows" in frame.locator("#legend").inner_text()
+        frame.locator("#mode").select_option("nullshare")
+        assert "outside the band" in frame.locator("#legend").inner_text()
+        assert cells.count() == 273
+        frame.locator("#mode").select_option("pass1")
         # hovering a day shows its figures
         frame.locator(f"rect.cell[data-date='{iso(ONE_TEAM_DAY)}']").hover()
         tip = frame.locator("#tip")

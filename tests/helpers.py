@@ -158,14 +158,18 @@ def processed_at(warehouse, game_id: str, player_lookup: str) -> tuple:
 def forget_earlier_runs(dag_ids) -> None:
     """The metadata DB is shared by the session: earlier modules' dag.test() runs of Pass 1
     emitted asset events that would start Pass 2 runs as soon as a module starts a
-    scheduler, against that module's warehouse. Drop the queued events and settle any
-    unfinished run first."""
-    from airflow.models.asset import AssetDagRunQueue
+    scheduler, against that module's warehouse, and that the first asset-triggered Pass 2
+    run would consume with its own (it merges the ranges of every event since the last
+    asset-triggered run). Drop the queued runs and the events, and settle any unfinished
+    run first."""
+    from airflow.models.asset import AssetDagRunQueue, AssetEvent
     from airflow.models.dagrun import DagRun
     from airflow.utils.session import create_session
+    from sqlalchemy import delete
 
     with create_session() as session:
         session.query(AssetDagRunQueue).delete()
+        session.execute(delete(AssetEvent))  # (their links to runs go by ON DELETE CASCADE)
         for run in session.query(DagRun).filter(
             DagRun.dag_id.in_(dag_ids), DagRun.state.in_(["queued", "running"])
         ):

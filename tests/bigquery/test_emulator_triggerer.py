@@ -77,7 +77,17 @@ def test_load_day_defers_to_the_triggerer_and_resumes(airflow_db, bq_warehouse, 
         events: dict[int, list[str]] = {}
         for entry in entries:
             events.setdefault(entry.map_index, []).append(entry.event)
-    assert events == {i: ["running", "deferred", "running", "success"] for i in (0, 1)}, events
+    assert sorted(events) == [0, 1], events
+    for sequence in events.values():
+        assert sequence[:3] == ["running", "deferred", "running"], events
+        assert sequence[-1] == "success", events
+        # The emulator finishes a job at once, so the trigger may resume a task before the
+        # scheduler has processed its executor's report of the deferral exit: Airflow then
+        # logs "state mismatch" and fails that try (its known race, "task state changed
+        # externally"), and the retry defers and resumes again. Nothing else may happen.
+        assert set(sequence) <= {"running", "deferred", "success", "state mismatch", "failed"}, (
+            events
+        )
     rows = table_rows(bq_warehouse, START, END)
     assert {(r["game_id"], r["player_lookup"]) for r in rows} == {
         (r["game_id"], r["player_lookup"]) for r in data.expected.to_pylist()

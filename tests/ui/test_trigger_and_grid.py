@@ -17,6 +17,8 @@ from nba_backfill import demo_data
 from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
 from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
 
+from helpers import forget_earlier_runs
+
 pytestmark = pytest.mark.e2e
 
 START, END = dt.date(2021, 10, 19), dt.date(2021, 10, 23)
@@ -78,6 +80,7 @@ def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airfl
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
     )
     airflow_cli("dags", "reserialize", env=env)
+    forget_earlier_runs([PASS1_DAG_ID, PASS2_DAG_ID])
     with AirflowServices(env, tmp_path / "logs") as services:
         token = services.token()
         pass2_before = run_ids(services, token, PASS2_DAG_ID)

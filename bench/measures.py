@@ -10,14 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench import sqlvariants
+from nba_backfill.demo_data import SHOT_ZONE_COLUMNS
 from nba_backfill.sql import Identifiers, compile_duckdb
-
-SHOT_ZONE_COLUMNS = [
-    "paint_attempts", "paint_makes", "mid_range_attempts", "mid_range_makes",
-    "three_attempts_pbp", "three_makes_pbp", "assisted_fg_makes", "unassisted_fg_makes",
-    "and1_count", "paint_blocks", "mid_range_blocks", "three_pt_blocks", "pbp_shot_events",
-    "pbp_fallback_events",
-]  # fmt: skip
 
 
 @dataclass

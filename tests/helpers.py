@@ -174,3 +174,24 @@ def forget_earlier_runs(dag_ids) -> None:
             DagRun.dag_id.in_(dag_ids), DagRun.state.in_(["queued", "running"])
         ):
             run.state = "failed"
+
+
+PROJECT_DAGS = ("nba_pass1_box_scores", "nba_pass2_shot_zones")
+
+
+def scheduler_env(*, unpause: tuple[str, ...] = (), **settings: str) -> dict[str, str]:
+    """The environment of a test that starts its own scheduler (LocalExecutor, a test JWT
+    secret, plus `settings`), with the DAGs reserialized, the shared metadata DB quiet
+    (`forget_earlier_runs`) and the `unpause` DAGs unpaused."""
+    from nba_backfill.local_airflow import airflow_cli, airflow_env
+
+    env = airflow_env(
+        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
+        **settings,
+    )
+    airflow_cli("dags", "reserialize", env=env)
+    forget_earlier_runs(PROJECT_DAGS)
+    for dag_id in unpause:
+        airflow_cli("dags", "unpause", dag_id, env=env)
+    return env

@@ -11,10 +11,10 @@ import pytest
 
 from nba_backfill import demo_data
 from nba_backfill.checksum import table_rows
-from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
+from nba_backfill.local_airflow import AirflowServices, airflow_cli
+from nba_backfill.runner import PASS1_DAG_ID
 
-from helpers import forget_earlier_runs
+from helpers import scheduler_env
 
 pytestmark = pytest.mark.e2e
 
@@ -29,16 +29,12 @@ def test_load_day_defers_to_the_triggerer_and_resumes(airflow_db, bq_warehouse, 
     data = demo_data.generate(START, END)
     for name, table in data.tables.items():
         bq_warehouse.load_arrow(name, table)
-    env = airflow_env(
-        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+    env = scheduler_env(
+        unpause=(PASS1_DAG_ID,),
         AIRFLOW__CORE__PARALLELISM="2",
-        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
         AIRFLOW__TRIGGERER__JOB_HEARTBEAT_SEC="1",
     )
-    airflow_cli("dags", "reserialize", env=env)
-    forget_earlier_runs([PASS1_DAG_ID, PASS2_DAG_ID])
-    airflow_cli("dags", "unpause", PASS1_DAG_ID, env=env)
     conf = f'{{"start_date": "{START}", "end_date": "{END}"}}'
     components = ("api-server", "scheduler", "triggerer")
     with create_session() as session:

@@ -12,9 +12,9 @@ import time
 import pytest
 
 from nba_backfill import demo_data
-from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
+from nba_backfill.local_airflow import AirflowServices, airflow_cli
 
-from helpers import forget_earlier_runs, summary_rows
+from helpers import scheduler_env, summary_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -42,15 +42,11 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
     data = demo_data.generate(dt.date(2021, 10, 19), dt.date(2021, 10, 22))
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
-    env = airflow_env(
-        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+    env = scheduler_env(
+        unpause=(DAG_ID,),
         AIRFLOW__CORE__PARALLELISM="4",
-        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
     )
-    airflow_cli("dags", "reserialize", env=env)
-    forget_earlier_runs([DAG_ID, "nba_pass2_shot_zones"])
-    airflow_cli("dags", "unpause", DAG_ID, env=env)
     # the README's recipe: game days 2021-10-19 .. 2021-10-21, two runs at a time. It only
     # writes the backfill's DagRun rows, which the scheduler then runs; it is created before
     # the services start because SQLite refuses a second writer mid-transaction ("database
@@ -101,15 +97,7 @@ def test_pass1_asset_event_schedules_pass2_on_the_same_range(warehouse, airflow_
     data = demo_data.generate(dt.date(2021, 10, 19), dt.date(2021, 10, 21))
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
-    env = airflow_env(
-        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
-        AIRFLOW__CORE__PARALLELISM="4",
-        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
-    )
-    airflow_cli("dags", "reserialize", env=env)
-    forget_earlier_runs([DAG_ID, "nba_pass2_shot_zones"])
-    for dag_id in (DAG_ID, "nba_pass2_shot_zones"):
-        airflow_cli("dags", "unpause", dag_id, env=env)
+    env = scheduler_env(unpause=(DAG_ID, "nba_pass2_shot_zones"), AIRFLOW__CORE__PARALLELISM="4")
     conf = '{"start_date": "2021-10-19", "end_date": "2021-10-21"}'
     with AirflowServices(env, tmp_path / "logs") as services:
         since = dt.datetime.now(dt.UTC)  # the session's DB holds other modules' runs

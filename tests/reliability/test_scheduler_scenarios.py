@@ -16,12 +16,12 @@ import time
 import pytest
 
 from nba_backfill.checksum import table_checksum
-from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
+from nba_backfill.local_airflow import AirflowServices, airflow_cli
 from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
 from nba_backfill.warehouse import duckdb_warehouse
 
 from .conftest import END, PARAMS, START, load_raw
-from helpers import forget_earlier_runs, summary_rows
+from helpers import scheduler_env, summary_rows
 
 pytestmark = pytest.mark.e2e
 DAGS = (PASS1_DAG_ID, PASS2_DAG_ID)
@@ -31,10 +31,9 @@ DAGS = (PASS1_DAG_ID, PASS2_DAG_ID)
 def services(airflow_db, tmp_path_factory):
     home = tmp_path_factory.mktemp("scheduler-scenarios")
     path = home / "warehouse.duckdb"
-    env = airflow_env(
-        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+    env = scheduler_env(
+        unpause=DAGS,
         AIRFLOW__CORE__PARALLELISM="8",
-        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
         # a killed task / scheduler is noticed after seconds instead of 5 minutes
         AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT="10",
         AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL="3",
@@ -44,11 +43,7 @@ def services(airflow_db, tmp_path_factory):
             {"conn_type": "duckdb", "extra": {"path": str(path)}}
         ),
     )
-    airflow_cli("dags", "reserialize", env=env)
-    forget_earlier_runs(DAGS)
     airflow_cli("pools", "set", "nba_warehouse_writes", "6", "reliability tests", env=env)
-    for dag_id in DAGS:
-        airflow_cli("dags", "unpause", dag_id, env=env)
     with AirflowServices(env, home / "logs") as running:
         running.warehouse_path = path
         yield running

@@ -14,10 +14,10 @@ import pytest
 from ui_browser import logged_in_page, save_screenshot
 
 from nba_backfill import demo_data
-from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
+from nba_backfill.local_airflow import AirflowServices
 from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
 
-from helpers import forget_earlier_runs
+from helpers import scheduler_env
 
 pytestmark = pytest.mark.e2e
 
@@ -73,14 +73,9 @@ def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airfl
     data = demo_data.generate(START, END)
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
-    env = airflow_env(
-        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
-        AIRFLOW__CORE__PARALLELISM="4",
-        AIRFLOW__API_AUTH__JWT_SECRET="test-secret-not-for-production",
-        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+    env = scheduler_env(
+        AIRFLOW__CORE__PARALLELISM="4", AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1"
     )
-    airflow_cli("dags", "reserialize", env=env)
-    forget_earlier_runs([PASS1_DAG_ID, PASS2_DAG_ID])
     with AirflowServices(env, tmp_path / "logs") as services:
         token = services.token()
         pass2_before = run_ids(services, token, PASS2_DAG_ID)

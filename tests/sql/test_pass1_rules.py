@@ -289,3 +289,82 @@ def test_unknown_team_is_kept_and_audited(warehouse):
     assert coverage.passed  # both of the game's teams are there
     assert report.figures["nbac_gamebook_unknown_team_rows"] == 1
     assert handled.info and "1 nbac_gamebook rows for a team not in the game" in handled.summary
+
+
+def test_null_or_unknown_status_is_decided_by_the_minutes(warehouse):
+    insert(warehouse, "nbac_schedule", [schedule(G1)])
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        gamebook(G1, "BKN", "Kevin Durant", "kevindurant", player_status=None, minutes="30:35",
+                 **line(20, 8, 15, 1, 4, 3, 3)),
+        gamebook(G1, "BKN", "James Harden", "jamesharden", player_status="played", minutes="12:00",
+                 **line(4, 2, 5, 0, 1, 0, 0)),
+        gamebook(G1, "BKN", "Blake Griffin", "blakegriffin", player_status="Bench", minutes=None,
+                 **NULL_STATS),
+        gamebook(G1, "MIL", "Brook Lopez", "brooklopez", player_status=None, minutes="0:00",
+                 **line(0, 0, 0, 0, 0, 0, 0)),
+        # a known status wins over its minutes, both ways
+        gamebook(G1, "MIL", "Jrue Holiday", "jrueholiday", player_status="dnp", minutes="10:00",
+                 **NULL_STATS),
+        gamebook(G1, "MIL", "Bobby Portis", "bobbyportis", player_status=" Active ", minutes="22:30",
+                 **line(9, 4, 8, 1, 2, 0, 0)),
+    ])  # fmt: skip
+    pass1.load_day(warehouse, DAY)
+    rows = summary_rows(warehouse)
+    got = {k[1]: (r["is_active"], r["player_status"], r["minutes_played"]) for k, r in rows.items()}
+    assert got == {
+        "kevindurant": (True, "active", 30.58),  # 30:35 = 30.583.. -> 30.58
+        "jamesharden": (True, "active", 12.0),
+        "blakegriffin": (False, None, None),  # unknown and no minutes: did not play
+        "brooklopez": (False, None, None),  # 0:00 is not playing
+        "jrueholiday": (False, "dnp", None),
+        "bobbyportis": (True, "active", 22.5),
+    }
+
+    from nba_backfill.audits import audit_pass1
+    from nba_backfill.config import settings
+    from nba_backfill.days import DayRange
+
+    figures = audit_pass1(warehouse, DayRange(DAY, DAY, "test"), settings()).figures
+    assert figures["nbac_gamebook_unknown_status_rows"] == 4
+
+
+def players(game_id, team, minutes, prefix, count=5):
+    return [
+        gamebook(game_id, team, f"{prefix} {i}", f"{prefix}{'abcde'[i]}", minutes=minutes,
+                 **line(2, 1, 2, 0, 0, 0, 0))
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def test_minutes_above_the_games_length_are_void(warehouse):
+    """A game lasts 48 minutes plus 5 per overtime: read from the teams' minute totals."""
+    overtime = "20211019_GSW_LAL"
+    insert(warehouse, "nbac_schedule", [schedule(G1), schedule(overtime)])
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        # regulation: the five players of each team on the floor for 48:00 (240 minutes);
+        # a sixth BKN row says 999:00 (left out of the total: above 98 minutes)
+        *players(G1, "BKN", "48:00", "brooklyn"), *players(G1, "MIL", "48:00", "milwaukee", 4),
+        gamebook(G1, "MIL", "Iron Man", "ironman", minutes="48:01", **line(0, 0, 0, 0, 0, 0, 0)),
+        gamebook(G1, "BKN", "Typo Man", "typoman", minutes="999:00", **line(0, 0, 0, 0, 0, 0, 0)),
+        # one overtime: 5 x 53:00 = 265 minutes for GSW; most LAL rows are missing (its total
+        # is short), so the longer of the two totals tells the game's length
+        *players(overtime, "GSW", "53:00", "golden"),
+        gamebook(overtime, "LAL", "Long Man", "longman", minutes="53:00", **line(0, 0, 0, 0, 0, 0, 0)),
+        gamebook(overtime, "LAL", "Longer Man", "longerman", minutes="53:01", **line(0, 0, 0, 0, 0, 0, 0)),
+    ])  # fmt: skip
+    pass1.load_day(warehouse, DAY)
+    rows = summary_rows(warehouse)
+    assert rows[(G1, "brooklyna")]["minutes_played"] == 48.0
+    assert rows[(G1, "ironman")]["minutes_played"] is None  # 48:01 in a 48-minute game
+    assert rows[(G1, "typoman")]["minutes_played"] is None  # 999:00
+    assert rows[(G1, "typoman")]["is_active"] is True  # only the minutes are void
+    assert rows[(overtime, "golden" + "a")]["minutes_played"] == 53.0
+    assert rows[(overtime, "longman")]["minutes_played"] == 53.0
+    assert rows[(overtime, "longerman")]["minutes_played"] is None  # 53:01 in 53 minutes
+
+    from nba_backfill.audits import audit_pass1
+    from nba_backfill.config import settings
+    from nba_backfill.days import DayRange
+
+    figures = audit_pass1(warehouse, DayRange(DAY, DAY, "test"), settings()).figures
+    assert figures["nbac_gamebook_minutes_over_game_length"] == 3

@@ -172,3 +172,101 @@ def test_other_days_are_untouched(raw):
     insert(raw, "bigdataball_play_by_play", [shot("20211020_BOS_NYK", 1, "jaysontatum", True, 3.0)])
     pass2.merge_window(raw, RANGE)
     assert not [k for k in summary_rows(raw) if k[0] == "20211020_BOS_NYK"]
+
+
+def test_the_latest_delivery_decides_whatever_it_became(warehouse):
+    """A re-delivery (same event_id, later processed_at) replaces the event whatever it now
+    is; the order the copies sit in the table does not matter."""
+    later = TS + dt.timedelta(hours=3)
+    insert(warehouse, "nbac_schedule", [schedule(G1)])
+    insert(warehouse, "nbac_gamebook_player_stats", ROSTER[:6])
+    insert(warehouse, "bigdataball_play_by_play", [
+        # the newer copies first: insertion order must not matter
+        {**pbp(G1, 1, "violation", clock="10:00", player_1_lookup="kevindurant"), "processed_at": later},
+        free_throw(G1, 3, "jamesharden", subtype="free throw 1/2", clock="09:00", processed_at=later),
+        shot(G1, 4, "jrueholiday", True, 25.0, shot_type="3PT", clock="08:00", processed_at=later),
+        # the older copies
+        shot(G1, 1, "kevindurant", True, 25.0, shot_type="3PT", clock="10:00"),  # a three, then a violation
+        shot(G1, 2, "jamesharden", True, 5.0, clock="09:00"),  # his made shot
+        free_throw(G1, 3, "jamesharden", clock="09:00"),  # 1/1 at its clock, then 1/2
+        {**pbp(G1, 4, "violation", clock="08:00", player_1_lookup="jrueholiday")},  # then a three
+    ])  # fmt: skip
+    pass2.merge_window(warehouse, RANGE)
+    rows = summary_rows(warehouse)
+    assert zones(rows[(G1, "kevindurant")]) == ZERO  # the violation won: no shot at all
+    assert zones(rows[(G1, "jamesharden")]) == {
+        **ZERO, "paint_attempts": 1, "paint_makes": 1, "unassisted_fg_makes": 1,
+        "pbp_shot_events": 1,
+    }  # and1_count 0: the 1/1 became a 1/2  # fmt: skip
+    assert zones(rows[(G1, "jrueholiday")]) == {
+        **ZERO, "three_attempts_pbp": 1, "three_makes_pbp": 1, "unassisted_fg_makes": 1,
+        "pbp_shot_events": 1,
+    }  # fmt: skip
+
+
+def test_a_block_needs_a_shooter_and_an_and_one_needs_period_and_clock(warehouse):
+    insert(warehouse, "nbac_schedule", [schedule(G1)])
+    insert(warehouse, "nbac_gamebook_player_stats", ROSTER[:6])
+    insert(warehouse, "bigdataball_play_by_play", [
+        # no shooter: no shot, and no block for player_2
+        shot(G1, 1, None, False, 3.0, player_2_lookup="brooklopez", player_2_role="block"),
+        shot(G1, 2, "", False, 3.0, player_2_lookup="brooklopez", player_2_role="block"),
+        # a made shot and a lone 1/1 without period and clock: nothing ties them
+        {**shot(G1, 3, "kevindurant", True, 3.0), "period": None, "game_clock": None},
+        {**free_throw(G1, 4, "kevindurant"), "period": None, "game_clock": None},
+        # the same player with a clock but no period on both: not an and-one either
+        {**shot(G1, 5, "jamesharden", True, 3.0, clock="07:00"), "period": None},
+        {**free_throw(G1, 6, "jamesharden", clock="07:00"), "period": None},
+        # and one with both: an and-one
+        shot(G1, 7, "jrueholiday", True, 3.0, clock="06:00"),
+        free_throw(G1, 8, "jrueholiday", clock="06:00"),
+    ])  # fmt: skip
+    pass2.merge_window(warehouse, RANGE)
+    rows = summary_rows(warehouse)
+    assert zones(rows[(G1, "brooklopez")]) == ZERO
+    made = {
+        **ZERO,
+        "paint_attempts": 1,
+        "paint_makes": 1,
+        "unassisted_fg_makes": 1,
+        "pbp_shot_events": 1,
+    }
+    assert zones(rows[(G1, "kevindurant")]) == made
+    assert zones(rows[(G1, "jamesharden")]) == made
+    assert zones(rows[(G1, "jrueholiday")]) == {**made, "and1_count": 1}
+
+
+def test_raw_strings_are_compared_normalised(warehouse):
+    insert(warehouse, "nbac_schedule", [{**schedule(G1), "game_status": " final"}])
+    insert(warehouse, "nbac_gamebook_player_stats", ROSTER[:6])
+    insert(warehouse, "bigdataball_play_by_play", [
+        {**shot(G1, 1, "kevindurant", True, 3.0), "event_type": "Shot "},
+        {**shot(G1, 2, "kevindurant", True, 26.0, shot_type=" 3pt"), "event_type": "SHOT"},
+        {**free_throw(G1, 3, "kevindurant", subtype=" Free Throw 1/1"), "event_type": "Free Throw"},
+        shot(G1, 4, "jamesharden", True, 3.0, player_2_lookup="kevindurant", player_2_role=" Assist",
+             data_source="NBACOM_FALLBACK "),
+    ])  # fmt: skip
+    pass2.merge_window(warehouse, RANGE)
+    rows = summary_rows(warehouse)
+    assert zones(rows[(G1, "kevindurant")]) == {
+        **ZERO, "paint_attempts": 1, "paint_makes": 1, "three_attempts_pbp": 1,
+        "three_makes_pbp": 1, "unassisted_fg_makes": 2, "and1_count": 1, "pbp_shot_events": 2,
+    }  # fmt: skip
+    assert zones(rows[(G1, "jamesharden")]) == {
+        **ZERO, "paint_attempts": 1, "paint_makes": 1, "assisted_fg_makes": 1,
+        "pbp_shot_events": 1, "pbp_fallback_events": 1,
+    }  # fmt: skip
+
+
+def test_a_row_no_roster_produces_is_stamped_with_null_zones(raw):
+    pass1.load_day(raw, DAY)
+    pass2.merge_window(raw, RANGE)
+    with raw.connect() as con:
+        con.execute(
+            "delete from nba_raw.nbac_gamebook_player_stats where player_lookup = 'kevindurant'"
+        )
+    pass2.merge_window(raw, RANGE)
+    durant = summary_rows(raw)[(G1, "kevindurant")]  # Pass 1's row: its next run removes it
+    assert set(zones(durant).values()) == {None}
+    pass1_at, pass2_at = processed_at(raw, G1, "kevindurant")
+    assert pass2_at > pass1_at

@@ -8,7 +8,7 @@ final_games as (
   select distinct game_id, game_date, home_team_abbr, away_team_abbr
   from {{ raw }}.nbac_schedule
   where game_date between @start_date and @end_date
-    and game_status = 'Final'
+    and lower(trim(game_status)) = 'final'
 ),
 
 loaded as (

@@ -5,14 +5,17 @@
 --   prefixed_lookups   rows whose player lookups carry a numeric id prefix (stripped)
 --   fallback_events    rows from nbacom_fallback (counted in pbp_fallback_events)
 --   unmatched_shooters shots whose shooter has no row in the game (not written)
+--   shots_without_shooter rows typed shot without player_1 (no shot, no block credited)
+--   undated_events     rows without processed_at (never picked over a dated delivery)
 -- Parameters: @start_date, @end_date (DATE, inclusive).
 with
 pbp as (
   select
     p.game_id,
     p.event_id,
-    p.event_type,
-    p.data_source,
+    lower(trim(p.event_type)) as event_type,
+    lower(trim(p.data_source)) as data_source,
+    p.processed_at,
     p.player_1_lookup,
     p.player_2_lookup
   from {{ raw }}.bigdataball_play_by_play as p
@@ -31,7 +34,9 @@ select
   count(*) - count(distinct pbp.event_id) as duplicate_events,
   countif(regexp_contains(pbp.player_1_lookup, r'^[0-9]') or regexp_contains(pbp.player_2_lookup, r'^[0-9]')) as prefixed_lookups,
   countif(pbp.data_source = 'nbacom_fallback') as fallback_events,
-  countif(pbp.event_type = 'shot' and pbp.player_1_lookup is not null and pl.player_lookup is null) as unmatched_shooters
+  countif(pbp.event_type = 'shot' and pbp.player_1_lookup is not null and pl.player_lookup is null) as unmatched_shooters,
+  countif(pbp.event_type = 'shot' and coalesce(regexp_replace(lower(pbp.player_1_lookup), r'[^a-z]', ''), '') = '') as shots_without_shooter,
+  countif(pbp.processed_at is null) as undated_events
 from pbp
 left join players as pl
   on pl.game_id = pbp.game_id

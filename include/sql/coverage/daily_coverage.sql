@@ -18,7 +18,7 @@ schedule as (
     any_value(game_date) as game_date,
     any_value(home_team_abbr) as home_team_abbr,
     any_value(away_team_abbr) as away_team_abbr,
-    logical_or(game_status = 'Final') as is_final
+    logical_or(lower(trim(game_status)) = 'final') as is_final
   from {{ raw }}.nbac_schedule
   where game_date between @start_date and @end_date
   group by game_id

@@ -14,9 +14,21 @@
 -- * Precedence per game: a game with any gamebook row takes all of its rows from the
 --   gamebook; a game with none takes them from balldontlie (active players only, no
 --   plus_minus).
+-- * Schedule, status and source strings are compared after lower(trim()) (team
+--   abbreviations after upper(trim())): 'Final ', 'ACTIVE' and 'active' are the same.
+-- * is_active / player_status: 'active', 'dnp' and 'inactive' are taken as delivered. A
+--   row whose status is NULL or anything else ('played', ...) is decided by its minutes:
+--   with minutes of a player who played (a valid value above 0:00) it is active
+--   (player_status 'active'); without, it is not (player_status NULL). Both cases are
+--   counted by audit/raw_stats_quality (unknown_status_rows).
 -- * minutes_played: "MM:SS" (gamebook) or "MM" / "MM:SS" (balldontlie) -> decimal
 --   minutes rounded to 2 places. NULL when the player is not active, for NULL or "-",
---   and for anything malformed (letters, seconds >= 60, a third field).
+--   for anything malformed (letters, seconds >= 60, a third field), and for more minutes
+--   than the game lasted (counted as minutes_over_game_length). A game lasts 48 minutes
+--   plus 5 per overtime period; the overtimes are read from the box score itself: the
+--   five players on the floor share 5 x the game's length, so the larger of the two
+--   teams' minute totals (each value above 98 minutes, 48 + 10 overtimes, left out),
+--   divided by 5, gives 48 + 5 x the number of overtimes, rounded to the nearest period.
 -- * A negative count is not a count: it becomes NULL. A pair whose makes exceed its
 --   attempts (FG, 3PT, FT) becomes NULL on both sides; ts_pct / efg_pct are then NULL.
 --   ts_pct and efg_pct are NULL where their denominator is 0.
@@ -32,10 +44,18 @@ using (
   -- the statement stops with ERROR() and writes nothing for the day (the other days load);
   -- fix or delete the schedule row, then clear the day's task.
   final_games as (
-    select game_id, game_date, season_year, home_team_abbr, away_team_abbr
-    from {{ raw }}.nbac_schedule
-    where game_date = @day and game_status = 'Final'
-      and if(
+    select *
+    from (
+      select
+        s.game_id,
+        s.game_date,
+        s.season_year,
+        upper(trim(s.home_team_abbr)) as home_team_abbr,
+        upper(trim(s.away_team_abbr)) as away_team_abbr
+      from {{ raw }}.nbac_schedule as s
+      where s.game_date = @day and lower(trim(s.game_status)) = 'final'
+    )
+    where if(
         game_id = concat(format_date('%Y%m%d', game_date), '_', away_team_abbr, '_', home_team_abbr)
           and away_team_abbr != home_team_abbr,
         true,
@@ -129,15 +149,42 @@ using (
     ) = 1
   ),
 
+  -- minutes as a number (NULL when malformed); who played, by the status rule above
+  parsed as (
+    select
+      c.*,
+      case
+        when regexp_contains(c.minutes_raw, r'^[0-9]{1,3}(:[0-5][0-9])?$') then
+          cast(split(c.minutes_raw, ':')[offset(0)] as int64)
+          + coalesce(cast(split(c.minutes_raw, ':')[safe_offset(1)] as int64), 0) / 60
+      end as minutes_value,
+      c.player_status in ('active', 'dnp', 'inactive') as known_status
+    from chosen as c
+  ),
+
   -- counts that cannot be counts become NULL; makes above attempts void the pair
   checked as (
     select
-      c.*,
-      c.player_status = 'active' as is_active,
-      c.field_goals_made >= 0 and c.field_goals_made <= c.field_goals_attempted as fg_ok,
-      c.three_pointers_made >= 0 and c.three_pointers_made <= c.three_pointers_attempted as three_ok,
-      c.free_throws_made >= 0 and c.free_throws_made <= c.free_throws_attempted as ft_ok
-    from chosen as c
+      p.*,
+      if(p.known_status, p.player_status = 'active', coalesce(p.minutes_value > 0, false)) as is_active,
+      p.field_goals_made >= 0 and p.field_goals_made <= p.field_goals_attempted as fg_ok,
+      p.three_pointers_made >= 0 and p.three_pointers_made <= p.three_pointers_attempted as three_ok,
+      p.free_throws_made >= 0 and p.free_throws_made <= p.free_throws_attempted as ft_ok
+    from parsed as p
+  ),
+
+  -- how long each game lasted: 48 minutes + 5 per overtime, from the teams' minute totals
+  game_lengths as (
+    select
+      game_id,
+      48 + 5 * greatest(0, cast(round((max(team_minutes) / 5 - 48) / 5) as int64)) as game_minutes
+    from (
+      select game_id, team_abbr, sum(minutes_value) as team_minutes
+      from checked
+      where is_active and minutes_value <= 98
+      group by game_id, team_abbr
+    )
+    group by game_id
   ),
 
   day_rows as (
@@ -157,15 +204,8 @@ using (
         when f.away_team_abbr then false
       end as home_game,
       c.is_active,
-      c.player_status,
-      case
-        when c.is_active and regexp_contains(c.minutes_raw, r'^[0-9]{1,3}(:[0-5][0-9])?$') then
-          round(
-            cast(split(c.minutes_raw, ':')[offset(0)] as int64)
-            + coalesce(cast(split(c.minutes_raw, ':')[safe_offset(1)] as int64), 0) / 60,
-            2
-          )
-      end as minutes_played,
+      if(c.known_status, c.player_status, if(c.is_active, 'active', null)) as player_status,
+      if(c.is_active and c.minutes_value <= l.game_minutes, round(c.minutes_value, 2), null) as minutes_played,
       case when c.points >= 0 then c.points end as points,
       case when c.assists >= 0 then c.assists end as assists,
       case when c.offensive_rebounds >= 0 then c.offensive_rebounds end as offensive_rebounds,
@@ -185,6 +225,7 @@ using (
       c.primary_source_used
     from checked as c
     join final_games as f on f.game_id = c.game_id
+    left join game_lengths as l on l.game_id = c.game_id
   )
 
   select

@@ -1,21 +1,28 @@
 -- Pass 2: the 14 shot-zone columns of player_game_summary for a range of game days.
 --
 -- Parameters: @start_date, @end_date (DATE, inclusive). ONE statement: the range's
--- play-by-play partitions are read once (every CTE from `events` down is used exactly
--- once, so BigQuery, which does not materialise CTEs, scans them once too), aggregated
--- per player-game inside the warehouse and written with one MERGE that names only
--- Pass 2 columns. No window runs over all events: only shots and 1/1 free throws are
--- read and de-duplicated, and and-ones come from a per-clock aggregate, not a self-join.
+-- play-by-play partitions are read once for the events (every CTE from `events` down is
+-- used exactly once, so BigQuery, which does not materialise CTEs, scans them once too),
+-- plus one narrow read of their game ids (`pbp_games`); aggregated per player-game inside
+-- the warehouse and written with one MERGE that names only Pass 2 columns. And-ones come
+-- from a per-clock aggregate, not a self-join.
 --
--- Rules (data-contract.md, "Pass 2 columns"), and the choices made where it is silent:
--- * Re-delivered events (the same event_id more than once) count once: the latest
---   delivery (processed_at) wins.
--- * A game "has play-by-play" when the feed has shots (or 1/1 free throws) for it: those
---   are what shot zones are made of; a feed with only other events carries no shot data,
---   so its game keeps NULLs like a game without play-by-play.
+-- Rules (docs/data-contract.md, "Pass 2 columns"), and the choices made where it is silent:
+-- * Every raw string is compared after the same normalisation: lower(trim()) for
+--   event_type, event_subtype, player_2_role and data_source, upper(trim()) for shot_type.
+-- * Re-delivered events (the same event_id more than once) count once, as their LATEST
+--   delivery (processed_at) says, whatever that delivery now is: a shot re-delivered as a
+--   violation is no longer a shot, a 'free throw 1/1' re-delivered as '1/2' no longer an
+--   and-one candidate. So every event of the range is de-duplicated before anything is
+--   filtered. Ties on processed_at are broken by the row's content, so the pick is stable;
+--   a row without processed_at loses to any dated one (DESC puts NULLs last on both
+--   engines); a row without event_id is identified by game_id and event_sequence.
+-- * A game "has play-by-play" when the feed has any row for it: every roster player then
+--   gets integers (0 where nothing happened). A game without any row keeps NULLs.
 -- * Lookups are normalised as in Pass 1 (lower case, a-z only), which also strips the
 --   numeric player-id prefixes of 2024-25+ feeds (1630552jalenjohnson -> jalenjohnson).
--- * A shot: event_type 'shot' with shot_made, shot_distance and a shooter (player_1).
+-- * A shot: event_type 'shot' with shot_made, shot_distance and a shooter (player_1). An
+--   event without a shooter is no shot at all: it credits no block either.
 -- * Zone: a three by its type first (shot_type '3PT', or '3pt' in event_subtype); the
 --   distance (>= 23.75 ft) makes a three only when shot_type is NULL; otherwise paint
 --   (<= 8.0 ft) or mid_range. So a '2PT' at 24 ft is mid_range, an untyped shot at
@@ -25,18 +32,19 @@
 --   'block' (a feed error) is neither.
 -- * and1_count: the shooter's 'free throw 1/1' events at the same game, period and
 --   game_clock as a made shot of his (a lone 1/1, e.g. a technical, is not an and-one).
+--   Both events need a period and a game_clock: without them nothing ties the two.
 -- * Blocks go to player_2 of a shot whose role is 'block', by the zone of that shot, also
 --   for blockers who took no shot; as the contract says, whether the shot was made or not.
 -- * pbp_shot_events: the shooter's shots; pbp_fallback_events: those from
 --   data_source 'nbacom_fallback'.
 -- * Rows: every player on the roster of every Final game of the range, the roster being
 --   Pass 1's (gamebook if the game has any gamebook row, else balldontlie; same lookup
---   normalisation). A game with play-by-play gives integers to all of them (0 where
---   nothing happened); a game without keeps NULLs. Play-by-play players on no roster are
---   not written (audit/pbp_unmatched_players reports them).
+--   normalisation). Play-by-play players on no roster are not written
+--   (audit/pbp_quality.sql counts them as unmatched_shooters).
 -- * Where Pass 1 has not written a row yet, the MERGE inserts one with the keys and the
---   shot zones; Pass 1 completes it later. Such Pass-2-only rows whose player left the
---   roster are deleted; rows Pass 1 owns are never deleted here.
+--   shot zones; Pass 1 completes it later. Rows of the range that no roster produces any
+--   more: a Pass-2-only row is deleted; a row Pass 1 wrote (Pass 1 removes it on its next
+--   run) gets NULL zones and is stamped, so that no row of the range is left unprocessed.
 merge {{ analytics }}.player_game_summary as t
 using (
   with
@@ -44,9 +52,16 @@ using (
   -- Pass 1 rejects a day with a malformed one, so Pass 2 leaves such a game alone too
   final_games as (
     select game_id, game_date
-    from {{ raw }}.nbac_schedule
-    where game_date between @start_date and @end_date and game_status = 'Final'
-      and game_id = concat(format_date('%Y%m%d', game_date), '_', away_team_abbr, '_', home_team_abbr)
+    from (
+      select
+        s.game_id,
+        s.game_date,
+        upper(trim(s.home_team_abbr)) as home_team_abbr,
+        upper(trim(s.away_team_abbr)) as away_team_abbr
+      from {{ raw }}.nbac_schedule as s
+      where s.game_date between @start_date and @end_date and lower(trim(s.game_status)) = 'final'
+    )
+    where game_id = concat(format_date('%Y%m%d', game_date), '_', away_team_abbr, '_', home_team_abbr)
       and away_team_abbr != home_team_abbr
     qualify row_number() over (partition by game_id order by game_date) = 1
   ),
@@ -83,31 +98,44 @@ using (
     where r.player_lookup != '' and r.from_gamebook = r.game_in_gamebook
   ),
 
-  -- ONE pass over the range's play-by-play: its shots and 1/1 free throws (the only rows
-  -- shot zones need), re-deliveries collapsed to the latest (the only rows de-duplicated)
+  -- ONE pass over the range's play-by-play: every event's latest delivery, then only
+  -- what shot zones are made of (shots and 1/1 free throws)
   events as (
-    select
-      p.game_id,
-      lower(trim(p.event_type)) as event_type,
-      lower(trim(p.event_subtype)) as event_subtype,
-      p.period,
-      p.game_clock,
-      p.player_1_lookup,
-      p.player_2_lookup,
-      lower(trim(p.player_2_role)) as player_2_role,
-      p.shot_made,
-      upper(trim(p.shot_type)) as shot_type,
-      p.shot_distance,
-      p.data_source
+    select *
+    from (
+      select
+        p.game_id,
+        lower(trim(p.event_type)) as event_type,
+        lower(trim(p.event_subtype)) as event_subtype,
+        p.period,
+        p.game_clock,
+        p.player_1_lookup,
+        p.player_2_lookup,
+        lower(trim(p.player_2_role)) as player_2_role,
+        p.shot_made,
+        upper(trim(p.shot_type)) as shot_type,
+        p.shot_distance,
+        lower(trim(p.data_source)) as data_source
+      from {{ raw }}.bigdataball_play_by_play as p
+      where p.game_date between @start_date and @end_date
+      -- (a row without event_id and event_sequence cannot be matched to a re-delivery:
+      -- it counts as it is)
+      qualify coalesce(p.event_id, cast(p.event_sequence as string)) is null or row_number() over (
+        partition by p.game_id, coalesce(p.event_id, cast(p.event_sequence as string))
+        order by
+          p.processed_at desc, p.event_type, p.event_subtype, p.shot_made,
+          p.shot_distance, p.shot_type, p.player_1_lookup, p.player_2_lookup, p.player_2_role,
+          p.period, p.game_clock, p.data_source
+      ) = 1
+    )
+    where event_type = 'shot' or (event_type = 'free throw' and event_subtype = 'free throw 1/1')
+  ),
+
+  -- the games the feed has any row for (a second, narrow read: game ids only)
+  pbp_games as (
+    select distinct p.game_id
     from {{ raw }}.bigdataball_play_by_play as p
     where p.game_date between @start_date and @end_date
-      and (
-        p.event_type = 'shot'
-        or (p.event_type = 'free throw' and lower(trim(p.event_subtype)) = 'free throw 1/1')
-      )
-    qualify row_number() over (
-      partition by p.game_id, p.event_id order by p.processed_at desc
-    ) = 1
   ),
 
   classified as (
@@ -120,7 +148,8 @@ using (
       player_2_role,
       shot_made,
       data_source,
-      event_type = 'shot' and shot_made is not null and shot_distance is not null as is_shot,
+      event_type = 'shot' and shot_made is not null and shot_distance is not null
+        and coalesce(regexp_replace(lower(player_1_lookup), r'[^a-z]', ''), '') != '' as is_shot,
       event_type = 'free throw' and event_subtype = 'free throw 1/1' as is_ft_1of1,
       case
         when shot_type = '3PT' or event_subtype like '%3pt%' then 'three'
@@ -150,13 +179,15 @@ using (
     where player_lookup != ''
   ),
 
-  -- per player and, for the rows an and-one is made of (1/1 free throws and made shots),
-  -- per game clock: an and-one is a 1/1 free throw at the clock of the same player's made
-  -- shot; every other row needs no clock and folds into one group per player
+  -- per player and, for the rows an and-one is made of (1/1 free throws and made shots
+  -- that have a period and a clock), per game clock: an and-one is a 1/1 free throw at the
+  -- clock of the same player's made shot; every other row needs no clock and folds into
+  -- one group per player
   clock_counts as (
     select
       game_id,
       player_lookup,
+      and1_part,
       countif(credit = 'shooter' and is_shot and zone = 'paint') as paint_attempts,
       countif(credit = 'shooter' and is_shot and zone = 'paint' and shot_made) as paint_makes,
       countif(credit = 'shooter' and is_shot and zone = 'mid_range') as mid_range_attempts,
@@ -177,10 +208,14 @@ using (
     from (
       select
         *,
-        is_ft_1of1 or (credit = 'shooter' and is_shot and shot_made) as and1_part
+        coalesce(
+          credit = 'shooter' and (is_ft_1of1 or (is_shot and shot_made))
+          and period is not null and game_clock is not null,
+          false
+        ) as and1_part
       from credits
     )
-    group by game_id, player_lookup, if(and1_part, period, null), if(and1_part, game_clock, null)
+    group by game_id, player_lookup, and1_part, if(and1_part, period, null), if(and1_part, game_clock, null)
   ),
 
   player_counts as (
@@ -195,7 +230,7 @@ using (
       sum(three_makes_pbp) as three_makes_pbp,
       sum(assisted_fg_makes) as assisted_fg_makes,
       sum(unassisted_fg_makes) as unassisted_fg_makes,
-      sum(if(paint_makes + mid_range_makes + three_makes_pbp > 0, free_throws_1of1, 0)) as and1_count,
+      sum(if(and1_part and paint_makes + mid_range_makes + three_makes_pbp > 0, free_throws_1of1, 0)) as and1_count,
       sum(paint_blocks) as paint_blocks,
       sum(mid_range_blocks) as mid_range_blocks,
       sum(three_pt_blocks) as three_pt_blocks,
@@ -205,18 +240,18 @@ using (
     group by game_id, player_lookup
   ),
 
-  -- roster rows with their counts; a game has play-by-play when the feed has shots (or
-  -- 1/1 free throws) for it
+  -- roster rows with their counts; a game has play-by-play when the feed has any row for it
   joined as (
     select
       r.game_id,
       r.game_date,
       r.player_lookup,
       c.* except (game_id, player_lookup),
-      count(c.game_id) over (partition by coalesce(r.game_id, c.game_id)) > 0 as has_pbp
+      g.game_id is not null as has_pbp
     from roster as r
-    full outer join player_counts as c
+    left join player_counts as c
       on c.game_id = r.game_id and c.player_lookup = r.player_lookup
+    left join pbp_games as g on g.game_id = r.game_id
   )
 
   select
@@ -238,7 +273,6 @@ using (
     if(has_pbp, coalesce(pbp_shot_events, 0), null) as pbp_shot_events,
     if(has_pbp, coalesce(pbp_fallback_events, 0), null) as pbp_fallback_events
   from joined
-  where player_lookup is not null
 ) as s
 on t.game_date between @start_date and @end_date
   and t.game_id = s.game_id
@@ -274,3 +308,20 @@ when not matched by target then insert (
 when not matched by source
   and t.game_date between @start_date and @end_date
   and t.pass1_processed_at is null then delete
+when not matched by source
+  and t.game_date between @start_date and @end_date then update set
+  paint_attempts = cast(null as int64),
+  paint_makes = cast(null as int64),
+  mid_range_attempts = cast(null as int64),
+  mid_range_makes = cast(null as int64),
+  three_attempts_pbp = cast(null as int64),
+  three_makes_pbp = cast(null as int64),
+  assisted_fg_makes = cast(null as int64),
+  unassisted_fg_makes = cast(null as int64),
+  and1_count = cast(null as int64),
+  paint_blocks = cast(null as int64),
+  mid_range_blocks = cast(null as int64),
+  three_pt_blocks = cast(null as int64),
+  pbp_shot_events = cast(null as int64),
+  pbp_fallback_events = cast(null as int64),
+  shot_zones_processed_at = current_timestamp()

@@ -9,15 +9,21 @@ minutes. It never touches the shot-zone columns of Pass 2.
 
 **Which days**
 - Trigger with params `start_date` / `end_date` (inclusive, YYYY-MM-DD) for any range;
-- a scheduled run, or one created by `airflow backfill create`, loads its own data
-  interval: the game day of its logical date (runs are stamped 06:00 US Eastern).
+- a scheduled run loads its own data interval: the game day of its logical date (runs
+  are stamped 06:00 US Eastern, the morning after the games);
+- **plus every day the warehouse says is stale** for Pass 1 (late corrections: box-score
+  rows delivered after the day was loaded; Final games without rows; rows of games no
+  longer Final) within `NBA_STALE_LOOKBACK_DAYS` (42) before the range and before today.
+  `sweep_history` looks through all history instead. A run created by `airflow backfill
+  create` loads its own day only (the nightly run sweeps).
 
 On BigQuery each day's MERGE is a deferrable job (`@warehouse_task`): the task submits it
-and frees its worker slot until BigQuery is done. Days without a `Final` game get no task. After the map, `audit_range` checks in SQL that
-keys are unique, every Final game has rows for both teams and the share of NULL minutes
-is in the configured band; a failed audit fails the run and names the games. On success it
-emits the `nba_analytics.player_game_summary` asset event with the range, which schedules
-Pass 2.
+and frees its worker slot until BigQuery is done. Days without a `Final` game get no task.
+After the map, `audit_range` checks in SQL that keys are unique, every Final game has rows
+for both teams, the share of NULL minutes is in the configured band, and that **no day is
+left stale** in the ranges the run covered; a failed audit fails the run and names the
+games or days. On success it emits the `nba_analytics.player_game_summary` asset event
+with the ranges loaded, which wakes Pass 2.
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ from nba_backfill.operators import warehouse_task
 
 GAME_TZ = pendulum.timezone(GAME_TZ_NAME)
 DATE_PARAM_HELP = "Inclusive, YYYY-MM-DD. Leave both dates empty to load the run's data interval."
+SWEEP_HELP = (
+    "Also look for stale days in all history, not only NBA_STALE_LOOKBACK_DAYS back "
+    "(a late correction older than that, a table built by another tool)."
+)
 
 
 @dag(
@@ -63,41 +73,53 @@ DATE_PARAM_HELP = "Inclusive, YYYY-MM-DD. Leave both dates empty to load the run
             title="Last game day (YYYY-MM-DD)",
             description=DATE_PARAM_HELP,
         ),
+        "sweep_history": Param(
+            False, type="boolean", title="Sweep all history for stale days", description=SWEEP_HELP
+        ),
     },
     tags=["nba", "player_game_summary", "pass1"],
     doc_md=__doc__,
 )
 def nba_pass1_box_scores():
-    @task(retries=0)
-    def resolve_range(params=None, dag_run=None, data_interval_start=None, data_interval_end=None):
-        """Validate the params and settle the range; nothing is written before this."""
+    @task
+    def plan_days(
+        params=None, dag_run=None, ti=None, data_interval_start=None, data_interval_end=None
+    ):
+        """Validate the params, settle the range, add the days the warehouse says are
+        stale: one mapped load_day per day (XCom `plan`: why). Nothing is written here."""
         from airflow.sdk import conf
         from airflow.sdk.exceptions import AirflowFailException
 
-        from nba_backfill.days import ParamError
-        from nba_backfill.days import resolve_range as resolve
+        from nba_backfill import pass1, staleness
+        from nba_backfill.days import ParamError, resolve_range, today_of
+        from nba_backfill.warehouse import get_warehouse
 
+        cfg = settings()
+        max_days = conf.getint("core", "max_map_length")
         try:
-            day_range = resolve(
+            requested = resolve_range(
                 params,
                 conf=dag_run.conf,
                 data_interval_start=data_interval_start,
                 data_interval_end=data_interval_end,
                 run_after=dag_run.run_after,
-                max_days=conf.getint("core", "max_map_length"),
+                max_days=max_days,
+                extra_params=("sweep_history",),
             )
         except ParamError as error:
             raise AirflowFailException(str(error)) from None
-        return day_range.as_dict()
-
-    @task
-    def plan_days(day_range: dict):
-        """The range's game days from the schedule: one mapped load_day per day."""
-        from nba_backfill import pass1
-        from nba_backfill.days import DayRange
-        from nba_backfill.warehouse import get_warehouse
-
-        return pass1.plan_days(get_warehouse(), DayRange.from_dict(day_range))
+        if dag_run.run_type == "backfill":  # (a str enum)
+            sweep = []  # one of many runs: it loads its own day, the nightly run sweeps
+        else:
+            sweep = staleness.lookback_windows(
+                [requested],
+                today=today_of(dag_run.run_after),
+                lookback_days=cfg.stale_lookback_days,
+                sweep_history=bool(params.get("sweep_history")),
+            )
+        plan = pass1.plan(get_warehouse(), requested, sweep=sweep, max_days=max_days).as_dict()
+        ti.xcom_push(key="plan", value=plan)
+        return plan["days"]
 
     @warehouse_task(
         pool=settings().write_pool,
@@ -118,34 +140,41 @@ def nba_pass1_box_scores():
         except DataRejected as error:  # bad raw data: a retry cannot help, fail at once
             raise AirflowFailException(str(error)) from None
 
-    @task(outlets=[PLAYER_GAME_SUMMARY], retries=0, trigger_rule="none_failed")
-    def audit_range(day_range: dict, days: list, outlet_events=None):
-        """Audit the range in SQL; on success announce it to Pass 2 through the asset."""
-        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+    @task(outlets=[PLAYER_GAME_SUMMARY], retries=0)
+    def audit_range(plan: dict, outlet_events=None):
+        """Audit the range in SQL, and that nothing is left stale where the run looked;
+        on success announce the loaded ranges to Pass 2 through the asset."""
+        from airflow.sdk.exceptions import AirflowFailException
 
-        from nba_backfill import pass1
+        from nba_backfill import pass1, staleness
         from nba_backfill.audits import AuditError
         from nba_backfill.days import DayRange
         from nba_backfill.warehouse import get_warehouse
 
-        day_range = DayRange.from_dict(day_range)
-        if not days:
-            raise AirflowSkipException(f"{day_range}: no Final games, nothing was loaded")
-        report = pass1.audit(get_warehouse(), day_range, settings())
+        requested = DayRange.from_dict(plan["requested"], "params")
+        report = pass1.audit(
+            get_warehouse(),
+            requested,
+            settings(),
+            covered=[DayRange.from_dict(r, "covered") for r in plan["covered"]],
+            left_over=plan["left_over"],
+        )
         try:
             report.raise_for_failures()
         except AuditError as error:
             raise AirflowFailException(str(error)) from None
+        loaded = [requested] + [
+            DayRange.from_dict({"start_date": d, "end_date": d}, "stale") for d in plan["days"]
+        ]
         outlet_events[PLAYER_GAME_SUMMARY].extra = {
-            **day_range.as_dict(),
-            "game_days": len(days),
+            "ranges": [r.as_dict() for r in staleness.merge_ranges(loaded)],
+            "game_days": len(plan["days"]),
         }
         return report.figures
 
-    day_range = resolve_range()
-    days = plan_days(day_range)
+    days = plan_days()
     loaded = load_day.expand(day=days)
-    loaded >> audit_range(day_range, days)
+    loaded >> audit_range(days["plan"])
 
 
 nba_pass1_box_scores()

@@ -6,9 +6,11 @@ their rows into a verdict with a message that says what failed and where.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nba_backfill import staleness
 from nba_backfill.config import Settings
 from nba_backfill.days import DayRange
 from nba_backfill.warehouse import Warehouse
@@ -119,6 +121,11 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
         {
             "duplicate_rows": "duplicate rows (latest delivery kept)",
             "malformed_minutes": "malformed minutes (minutes_played NULL)",
+            "minutes_over_game_length": "minutes above the game's length (minutes_played NULL)",
+            "unknown_status_rows": "rows with a NULL or unknown player_status (active if "
+            "they have minutes)",
+            "undated_rows": "rows without processed_at (never picked over a dated delivery)",
+            "future_dated_rows": "rows with processed_at in the future (ignored by staleness)",
             "negative_counts": "rows with a negative count (that count NULL)",
             "makes_over_attempts": "rows with makes above attempts (the pair NULL)",
             "unknown_team_rows": "rows for a team not in the game (kept, opponent NULL)",
@@ -215,7 +222,34 @@ def audit_pass2(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
                 "prefixed_lookups": "rows with id-prefixed lookups (prefix stripped)",
                 "games_without_pbp": "games without play-by-play (shot zones NULL)",
                 "unmatched_shooters": "shots by a player on neither roster (not written)",
+                "shots_without_shooter": "shots without a shooter (no shot, no block)",
+                "undated_events": "rows without processed_at (never picked over a dated delivery)",
             },
         )
     )
     return AuditReport(day_range, checks, figures)
+
+
+def completeness_check(
+    warehouse: Warehouse,
+    pass_name: str,
+    covered: Sequence[DayRange],
+    left_over: Sequence[str] = (),
+) -> Check:
+    """No day left stale or missing for the pass in the ranges the run answered for
+    (include/sql/state/day_status.sql); fails and names each day with its reason."""
+    left = [
+        status.describe(pass_name)
+        for day_range in covered
+        for status in staleness.not_done(staleness.day_statuses(warehouse, day_range), pass_name)
+    ]
+    left.extend(f"left for the next run (max_map_length): {d}" for d in left_over)
+    where = ", ".join(f"{r.start} .. {r.end}" for r in covered)
+    return Check(
+        "nothing stale left",
+        not left,
+        f"every day complete in {where}"
+        if not left
+        else f"{len(left)} day(s) not complete in {where}",
+        left,
+    )

@@ -107,6 +107,7 @@ def _print_run(label: str, outcome) -> None:
 
 def print_summary(start: dt.date, end: dt.date, pass1_run=None, pass2_run=None) -> bool:
     """What the table holds for the range, with the audits. True if every audit passed."""
+    from nba_backfill import staleness
     from nba_backfill.audits import audit_pass1, audit_pass2
     from nba_backfill.checksum import table_checksum
     from nba_backfill.days import DayRange
@@ -162,10 +163,15 @@ def print_summary(start: dt.date, end: dt.date, pass1_run=None, pass2_run=None) 
                 f"  match {rule:<18}{g[f'{key}_match_rate']:.2%} of {g['compared_player_games']:,} active player-games"
             )
     print(f"  table checksum        {table_checksum(warehouse, start, end)}")
+    statuses = staleness.day_statuses(warehouse, day_range)
+    lines = staleness.summarize(statuses)
+    print(f"  staleness             {lines[0]}; {lines[1]}")
+    for line in lines[2:]:
+        print(f"    {line}")
     print("  audits:")
     for line in f"{report1.describe()}\n{report2.describe()}".splitlines():
         print(f"    {line}")
-    return report1.passed and report2.passed
+    return report1.passed and report2.passed and len(lines) == 2
 
 
 def cmd_demo(args) -> int:
@@ -205,6 +211,30 @@ def cmd_summary(args) -> int:
     return 0 if print_summary(args.start, args.end) else 1
 
 
+def cmd_status(args) -> int:
+    """Per pass: days complete, stale and missing; then each day that is not complete."""
+    from nba_backfill import staleness
+    from nba_backfill.days import DayRange
+
+    warehouse = _warehouse()
+    statuses = staleness.day_statuses(warehouse, DayRange(args.start, args.end, "status"))
+    print(f"Status of {args.start} .. {args.end} ({warehouse!r})")
+    for line in staleness.summarize(statuses):
+        print(f"  {line}")
+    return 0 if not any(s.pass1 in staleness.NOT_DONE or s.pass2 in staleness.NOT_DONE
+                        for s in statuses) else 1  # fmt: skip
+
+
+def cmd_settle_orphans(args) -> int:
+    from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, settle_orphans
+
+    settled = settle_orphans((PASS1_DAG_ID, PASS2_DAG_ID))
+    for run in settled:
+        print(f"  marked failed: {run}")
+    print(f"{len(settled)} orphaned dag.test() run(s) settled")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nba_backfill.cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -224,6 +254,16 @@ def main(argv: list[str] | None = None) -> int:
     ranged("summary", "print what the table holds for a range, with audits").set_defaults(
         func=cmd_summary
     )
+    ranged(
+        "status",
+        "per pass, the days complete, stale and missing in a range, and why each is not "
+        "complete (exit 1 if any)",
+    ).set_defaults(func=cmd_status)
+    sub.add_parser(
+        "settle-orphans",
+        help="mark failed the dag.test() runs (make demo, tests) a killed process left "
+        "running, which hold the write pool's slots",
+    ).set_defaults(func=cmd_settle_orphans)
     p = sub.add_parser(
         "progress",
         help="follow the newest `airflow backfill create` of a DAG: days done of total, "

@@ -65,6 +65,12 @@ class Settings:
     # Pass 2 audit: the least share of active player-games whose shot zones must agree
     # with the box score (real feeds carry scorer corrections, so not 1.0).
     pass2_min_match_rate: float = 0.98
+    # Staleness: how many days back from what a run was asked for (and from today) a
+    # run looks for days its pass left stale (late corrections, lost asset events).
+    stale_lookback_days: int = 42
+    # Pass 2 runs woken by an asset event or its daily schedule wait while Pass 1 runs
+    # (a backfill), at most this long, then take every stale day at once.
+    pass2_max_wait_minutes: int = 120
     # DuckDB: how long a statement waits for another process's write lock.
     duckdb_lock_timeout_s: float = 120.0
     # Local data folder (git-ignored) for the embedded warehouse.
@@ -117,6 +123,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         null_minutes_min_share=_float(env, "NBA_NULL_MINUTES_MIN_SHARE", d.null_minutes_min_share),
         null_minutes_max_share=_float(env, "NBA_NULL_MINUTES_MAX_SHARE", d.null_minutes_max_share),
         pass2_min_match_rate=_float(env, "NBA_PASS2_MIN_MATCH_RATE", d.pass2_min_match_rate),
+        stale_lookback_days=_int(env, "NBA_STALE_LOOKBACK_DAYS", d.stale_lookback_days),
+        pass2_max_wait_minutes=_int(env, "NBA_PASS2_MAX_WAIT_MINUTES", d.pass2_max_wait_minutes),
         duckdb_lock_timeout_s=_float(env, "NBA_DUCKDB_LOCK_TIMEOUT_S", d.duckdb_lock_timeout_s),
         local_data_dir=Path(env.get("NBA_LOCAL_DATA_DIR") or d.local_data_dir),
     )

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 GAME_TZ_NAME = "America/New_York"
 GAME_TZ = ZoneInfo(GAME_TZ_NAME)
 PARAM_NAMES = ("start_date", "end_date")
+# The first NBA (BAA) game: no range may start before it.
+FIRST_GAME_DAY = dt.date(1946, 11, 1)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -86,6 +88,17 @@ def interval_range(start: dt.datetime, end: dt.datetime) -> DayRange:
     return DayRange(first, last, "data interval")
 
 
+def check_conf_keys(conf: Mapping[str, Any] | None, extra_params: tuple[str, ...] = ()) -> None:
+    """Refuse keys in a run's conf that the DAG does not take (a typo would be ignored)."""
+    known = set(PARAM_NAMES) | set(extra_params)
+    unknown = sorted(set(conf or {}) - known)
+    if unknown:
+        raise ParamError(
+            f"unknown param(s) {', '.join(unknown)}: this DAG takes "
+            f"{', '.join(sorted(known))}; remove the others from the run's conf"
+        )
+
+
 def resolve_range(
     params: Mapping[str, Any],
     *,
@@ -105,13 +118,7 @@ def resolve_range(
     end before start, a span over `max_days` (Airflow's max_map_length), an end date
     after today (US Eastern, as of the run), and unknown keys in the run's conf.
     """
-    known = set(PARAM_NAMES) | set(extra_params)
-    unknown = sorted(set(conf or {}) - known)
-    if unknown:
-        raise ParamError(
-            f"unknown param(s) {', '.join(unknown)}: this DAG takes "
-            f"{', '.join(sorted(known))}; remove the others from the run's conf"
-        )
+    check_conf_keys(conf, extra_params)
     given = {n: params.get(n) for n in PARAM_NAMES}
     given = {n: v for n, v in given.items() if v not in (None, "")}
     if not given:
@@ -130,21 +137,45 @@ def resolve_range(
             )
     start = parse_date_param("start_date", given["start_date"])
     end = parse_date_param("end_date", given["end_date"])
+    check_range(start, end, today=_today(run_after), max_days=max_days)
+    return DayRange(start, end, "params")
+
+
+def check_range(
+    start: dt.date,
+    end: dt.date,
+    *,
+    today: dt.date,
+    max_days: int,
+    origin: str = "param ",
+) -> None:
+    """The checks every range passes, wherever it comes from (params, asset events):
+    in order, not before the first NBA game, not after today, at most `max_days` days.
+    `origin` prefixes the names in the message ("param " for params; an asset event names
+    itself)."""
     if end < start:
         raise ParamError(
-            f"param end_date={end} is before start_date={start}: swap them or fix end_date"
+            f"{origin}end_date={end} is before start_date={start}: swap them or fix end_date"
         )
-    today = _today(run_after)
+    if start < FIRST_GAME_DAY:
+        raise ParamError(
+            f"{origin}start_date={start} is before the first NBA game ({FIRST_GAME_DAY}): "
+            f"set start_date to {FIRST_GAME_DAY} or later"
+        )
     if end > today:
         raise ParamError(
-            f"param end_date={end} is in the future (today is {today}, US Eastern): "
+            f"{origin}end_date={end} is in the future (today is {today}, US Eastern): "
             f"set end_date to {today} or earlier"
         )
     span = (end - start).days + 1
     if span > max_days:
         raise ParamError(
-            f"params start_date={start} .. end_date={end} span {span} days, more than "
+            f"{origin}start_date={start} .. end_date={end} span {span} days, more than "
             f"{max_days} (Airflow's [core] max_map_length, one mapped task per day): "
             "split the range into several runs, or raise max_map_length"
         )
-    return DayRange(start, end, "params")
+
+
+def today_of(run_after: dt.datetime | None) -> dt.date:
+    """Today's date, US Eastern, as of `run_after` (or now)."""
+    return _today(run_after)

@@ -23,10 +23,12 @@ triggerer`; `make ui` starts one; `dag.test()` runs triggers in line).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from airflow.providers.standard.decorators.python import _PythonDecoratedOperator
+from airflow.sdk import BaseSensorOperator
 from airflow.sdk.bases.decorator import task_decorator_factory
 
 DEFAULT_POLL_INTERVAL_S = 4.0
@@ -87,3 +89,36 @@ def warehouse_task(python_callable: Callable | None = None, **kwargs: Any):
         decorated_operator_class=WarehouseTaskOperator,
         **kwargs,
     )
+
+
+class WaitForPass1Sensor(BaseSensorOperator):
+    """Waits while Pass 1 has runs queued or running, for Pass 2 runs woken by an asset
+    event or by their schedule (a Pass 1 backfill emits an event per run: Pass 2 takes
+    them all at once when the backfill is done). Gives up waiting after `max_wait`, and
+    never waits in a run triggered by hand. Reschedule mode: no worker slot is held."""
+
+    def __init__(self, *, pass1_dag_id: str, max_wait: dt.timedelta, **kwargs: Any) -> None:
+        kwargs.setdefault("mode", "reschedule")
+        kwargs.setdefault("poke_interval", 30)
+        kwargs.setdefault("timeout", (max_wait + dt.timedelta(minutes=30)).total_seconds())
+        super().__init__(**kwargs)
+        self.pass1_dag_id = pass1_dag_id
+        self.max_wait = max_wait
+
+    def poke(self, context: Any) -> bool:
+        dag_run = context["dag_run"]
+        if dag_run.run_type == "manual":  # (a str enum)
+            return True
+        active = context["ti"].get_dr_count(dag_id=self.pass1_dag_id, states=["queued", "running"])
+        waited = dt.datetime.now(dt.UTC) - dag_run.start_date
+        if active and waited < self.max_wait:
+            self.log.info(
+                "%d %s run(s) queued or running: waiting (%s of %s)",
+                active, self.pass1_dag_id, waited, self.max_wait,
+            )  # fmt: skip
+            return False
+        if active:
+            self.log.warning(
+                "%d %s run(s) still active after %s: going on", active, self.pass1_dag_id, waited
+            )
+        return True

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
-from nba_backfill.audits import AuditReport, audit_pass1
+from nba_backfill import staleness
+from nba_backfill.audits import AuditReport, audit_pass1, completeness_check
 from nba_backfill.config import Settings
 from nba_backfill.days import DayRange
 from nba_backfill.warehouse import Warehouse
@@ -18,7 +20,8 @@ log = logging.getLogger(__name__)
 
 
 def plan_days(warehouse: Warehouse, day_range: DayRange) -> list[str]:
-    """The range's game days (dates with a Final game), as ISO strings, in order."""
+    """The range's game days (dates with a Final game, or with rows to remove), as ISO
+    strings, in order."""
     rows = warehouse.run(
         "pass1/plan_days",
         {"start_date": day_range.start, "end_date": day_range.end},
@@ -31,6 +34,63 @@ def plan_days(warehouse: Warehouse, day_range: DayRange) -> list[str]:
     else:
         log.warning("%s: no Final games in this range, nothing to load", day_range)
     return days
+
+
+@dataclass
+class Plan:
+    """What a Pass 1 run loads: the game days it was asked for, plus the stale ones."""
+
+    requested: DayRange
+    days: list[str]
+    swept: list[DayRange] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # descriptions of the days added
+    left_over: list[str] = field(default_factory=list)  # stale days beyond max_days
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "requested": self.requested.as_dict(),
+            "days": self.days,
+            "covered": [r.as_dict() for r in self.covered],
+            "stale": self.stale,
+            "left_over": self.left_over,
+        }
+
+    @property
+    def covered(self) -> list[DayRange]:
+        """The ranges the run answers for: what it was asked, and where it swept."""
+        return staleness.merge_ranges([self.requested, *self.swept])
+
+
+def plan(
+    warehouse: Warehouse, requested: DayRange, *, sweep: list[DayRange], max_days: int
+) -> Plan:
+    """The requested range's game days plus every day stale for Pass 1 in `sweep` (the
+    lookback windows; empty for a backfill run), at most `max_days` in all: the oldest
+    stale days first, the rest left for the next run (and reported by the audit)."""
+    days = plan_days(warehouse, requested)
+    asked = set(days)
+    extra: list[staleness.DayStatus] = []
+    for window in sweep:
+        for status in staleness.not_done(staleness.day_statuses(warehouse, window), "pass1"):
+            if status.day.isoformat() not in asked:
+                extra.append(status)
+    room = max(0, max_days - len(days))
+    taken, left = extra[:room], extra[room:]
+    for status in taken:
+        log.warning("adding a stale day: %s", status.describe("pass1"))
+    if left:
+        log.error(
+            "%d more stale day(s) than max_map_length allows in one run; left for the next run: %s",
+            len(left),
+            ", ".join(s.day.isoformat() for s in left),
+        )
+    return Plan(
+        requested=requested,
+        days=sorted(asked | {s.day.isoformat() for s in taken}),
+        swept=sweep,
+        stale=[s.describe("pass1") for s in taken],
+        left_over=[s.describe("pass1") for s in left],
+    )
 
 
 def load_day(
@@ -48,7 +108,17 @@ def load_day(
     }
 
 
-def audit(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> AuditReport:
+def audit(
+    warehouse: Warehouse,
+    day_range: DayRange,
+    cfg: Settings,
+    covered: list[DayRange] | None = None,
+    left_over: list[str] | None = None,
+) -> AuditReport:
+    """The Pass 1 audits of the range, and that no day is left stale in `covered`."""
     report = audit_pass1(warehouse, day_range, cfg)
+    report.checks.append(
+        completeness_check(warehouse, "pass1", covered or [day_range], left_over or [])
+    )
     log.info("Pass 1 audits for %s:\n%s", day_range, report.describe())
     return report

@@ -1,24 +1,39 @@
 """Pass 2 steps, called by the tasks of the Pass 2 DAG (and by tests and tools).
 
 The shot zones of a range are computed by ONE statement (include/sql/pass2/
-merge_shot_zones.sql): one scan of the range's play-by-play and one MERGE. A very long
-range can be split into a few windows, one statement each.
+merge_shot_zones.sql): one scan of the range's play-by-play and one MERGE. A run processes
+the range it was asked for (params, or the ranges Pass 1's asset events carry) plus every
+day the warehouse says is stale for Pass 2 (include/sql/state/), grouped into a few
+contiguous windows, one statement each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from nba_backfill.audits import AuditReport, audit_pass2
+from nba_backfill import staleness
+from nba_backfill.audits import AuditReport, audit_pass2, completeness_check
 from nba_backfill.config import Settings
-from nba_backfill.days import DayRange, ParamError, resolve_range
+from nba_backfill.days import (
+    DayRange,
+    ParamError,
+    check_conf_keys,
+    check_range,
+    parse_date_param,
+    resolve_range,
+    today_of,
+)
 from nba_backfill.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 MAX_WINDOWS = 12
+# Stale days of a run are grouped into at most this many windows (statements) besides
+# the ones the `windows` param asks for.
+MAX_STALE_WINDOWS = 12
 
 
 def split_windows(day_range: DayRange, windows: int) -> list[DayRange]:
@@ -32,18 +47,6 @@ def split_windows(day_range: DayRange, windows: int) -> list[DayRange]:
         out.append(DayRange(start, end, day_range.source))
         start = end + dt.timedelta(days=1)
     return out
-
-
-def merge_ranges(ranges: Iterable[DayRange]) -> list[DayRange]:
-    """Overlapping or adjacent ranges merged, in date order."""
-    merged: list[DayRange] = []
-    for r in sorted(ranges, key=lambda r: r.start):
-        if merged and r.start <= merged[-1].end + dt.timedelta(days=1):
-            last = merged[-1]
-            merged[-1] = DayRange(last.start, max(last.end, r.end), last.source)
-        else:
-            merged.append(r)
-    return merged
 
 
 def parse_windows(value: Any) -> int:
@@ -65,43 +68,141 @@ def parse_windows(value: Any) -> int:
     return windows
 
 
-def resolve_windows(
+@dataclass(frozen=True)
+class AssetEventRanges:
+    """The ranges one asset event carries, and how to name the event in a message."""
+
+    label: str
+    extra: Mapping[str, Any]
+
+
+def event_ranges(
+    events: list[AssetEventRanges], *, today: dt.date, max_days: int
+) -> list[DayRange]:
+    """The ranges Pass 1's asset events carry, each validated like params (format, order,
+    not before the first NBA game, not after today, span). An event's extra is
+    {"ranges": [{"start_date", "end_date"}, ...]} (or one range at its top level, as
+    older events have); an event without a range only wakes Pass 2 up."""
+    out = []
+    for event in events:
+        extra = event.extra or {}
+        if "ranges" in extra:
+            items = extra["ranges"]
+            if not isinstance(items, list):
+                raise ParamError(
+                    f"asset event {event.label}: extra 'ranges' must be a list of "
+                    f"{{start_date, end_date}}, got {items!r}"
+                )
+        elif "start_date" in extra or "end_date" in extra:
+            items = [extra]
+        else:
+            log.info("asset event %s carries no range: it only wakes this run", event.label)
+            continue
+        for item in items:
+            origin = f"asset event {event.label}: "
+            if not isinstance(item, Mapping) or not {"start_date", "end_date"} <= set(item):
+                raise ParamError(
+                    f"{origin}a range must have start_date and end_date, got {item!r}; trigger "
+                    "Pass 2 by hand with start_date / end_date"
+                )
+            try:
+                start = parse_date_param("start_date", item["start_date"])
+                end = parse_date_param("end_date", item["end_date"])
+            except ParamError as error:
+                raise ParamError(f"{origin}{error}") from None
+            check_range(start, end, today=today, max_days=max_days, origin=origin)
+            out.append(DayRange(start, end, "asset event"))
+    return staleness.merge_ranges(out)
+
+
+def requested_ranges(
     params: Mapping[str, Any],
     *,
     conf: Mapping[str, Any] | None,
-    asset_ranges: list[dict[str, str]],
+    events: list[AssetEventRanges],
     run_after: dt.datetime | None,
     max_days: int,
 ) -> list[DayRange]:
-    """The windows a Pass 2 run enriches, each run as one statement.
-
-    - params start_date / end_date given: that range, split into `windows` windows;
-    - otherwise the ranges carried by the triggering Pass 1 asset events (merged where
-      they overlap), each a window of its own;
-    - neither: refused, naming the params to set.
-    """
-    windows = parse_windows(params.get("windows"))
+    """What the run was asked for: its params' range if given, else its asset events'
+    ranges (none: a run that only processes what is stale)."""
     given = any(params.get(n) not in (None, "") for n in ("start_date", "end_date"))
-    if given or not asset_ranges:
-        if not given and not asset_ranges:
-            raise ParamError(
-                "no range to enrich: set params start_date and end_date (YYYY-MM-DD), or let "
-                "Pass 1's asset event trigger this DAG"
+    if given:
+        return [
+            resolve_range(
+                params,
+                conf=conf,
+                run_after=run_after,
+                max_days=max_days,
+                extra_params=("windows", "sweep_history"),
             )
-        day_range = resolve_range(
-            params, conf=conf, run_after=run_after, max_days=max_days, extra_params=("windows",)
-        )
-        return split_windows(day_range, windows)
-    ranges = []
-    for extra in asset_ranges:
-        try:
-            ranges.append(DayRange.from_dict(extra, source="asset event"))
-        except (KeyError, TypeError, ValueError):
-            raise ParamError(
-                f"a triggering asset event carries no valid range (extra={extra!r}); trigger "
-                "Pass 2 by hand with start_date / end_date"
-            ) from None
-    return merge_ranges(ranges)
+        ]
+    check_conf_keys(conf, ("windows", "sweep_history"))
+    return event_ranges(events, today=today_of(run_after), max_days=max_days)
+
+
+@dataclass
+class Plan:
+    """The windows a Pass 2 run merges, and why."""
+
+    requested: list[DayRange]
+    windows: list[DayRange]
+    swept: list[DayRange] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "requested": [r.as_dict() for r in self.requested],
+            "windows": [w.as_dict() for w in self.windows],
+            "swept": [r.as_dict() for r in self.swept],
+            "stale": self.stale,
+        }
+
+
+def plan(
+    warehouse: Warehouse,
+    requested: list[DayRange],
+    *,
+    today: dt.date,
+    lookback_days: int,
+    sweep_history: bool = False,
+    windows: int = 1,
+) -> Plan:
+    """The windows of a run: the requested ranges (split into `windows` when asked), plus
+    every day stale or missing for Pass 2 within the lookback of each requested range and
+    of today (day_status.sql), plus every day of the whole table whose rows Pass 1 wrote
+    after Pass 2 (pass2_pending.sql: this is what heals a lost asset event)."""
+    swept = staleness.lookback_windows(
+        requested, today=today, lookback_days=lookback_days, sweep_history=sweep_history
+    )
+    asked = {r.start + dt.timedelta(days=i) for r in requested for i in range(r.days)}
+    stale_days: dict[dt.date, str] = {}
+    fresh: set[dt.date] = set()
+    for window in swept:
+        for status in staleness.day_statuses(warehouse, window):
+            if status.pass2 in staleness.NOT_DONE:
+                stale_days[status.day] = status.describe("pass2")
+            else:
+                fresh.add(status.day)
+    for day, pending in staleness.pass2_pending(warehouse, today).items():
+        if pending:
+            stale_days.setdefault(day, f"{day} Pass 2 stale: Pass 1 wrote it after Pass 2")
+            fresh.discard(day)
+        elif day not in stale_days:
+            fresh.add(day)
+    extra = {d: why for d, why in stale_days.items() if d not in asked}
+    for why in extra.values():
+        log.warning("adding a stale day: %s", why)
+    if windows > 1 and len(requested) == 1:
+        fixed = split_windows(requested[0], windows)
+        grouped = staleness.group_days(extra, fresh | asked)
+    else:
+        fixed = []
+        grouped = staleness.group_days(set(extra) | asked, fresh - asked)
+    grouped = staleness.cap_windows(grouped, MAX_STALE_WINDOWS + len(requested))
+    planned = sorted(fixed + grouped, key=lambda w: w.start)
+    if not planned:
+        log.info("nothing requested and nothing stale: no statement to run")
+    return Plan(requested, planned, swept, [extra[d] for d in sorted(extra)])
 
 
 def merge_window(
@@ -123,5 +224,6 @@ def merge_window(
 
 def audit(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> AuditReport:
     report = audit_pass2(warehouse, day_range, cfg)
+    report.checks.append(completeness_check(warehouse, "pass2", [day_range]))
     log.info("Pass 2 audits for %s:\n%s", day_range, report.describe())
     return report

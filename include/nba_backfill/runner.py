@@ -69,6 +69,7 @@ def run_dag(
     In one process, dag.test() writes a run's conf into the DAG's Param objects, which
     would leak one run's params into the next run: they are reset to their defaults first.
     """
+    settle_orphans((PASS1_DAG_ID, PASS2_DAG_ID))
     dag = get_dag(dag_id)
     defaults = _param_defaults(dag_id)
     for params in [dag.params, *(task.params for task in dag.tasks)]:
@@ -82,6 +83,75 @@ def run_dag(
     dag_run = dag.test(**kwargs)
     seconds = time.perf_counter() - started
     return summarize_run(dag_id, dag_run.run_id, seconds, xcom_tasks)
+
+
+UNFINISHED_TI_STATES = (
+    "running", "queued", "scheduled", "deferred", "up_for_retry", "up_for_reschedule",
+    "restarting",
+)  # fmt: skip
+
+
+def _alive(pid: int | None, hostname: str | None) -> bool:
+    """Is the process that runs a task instance still there? (Another host: assume so.)"""
+    import os
+
+    from airflow.utils.net import get_hostname
+
+    if not pid or pid == os.getpid():  # this process runs no task while it starts a run
+        return False
+    if hostname and hostname != get_hostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def settle_orphans(dag_ids: tuple[str, ...]) -> list[str]:
+    """Fail the `dag.test()` runs of `dag_ids` that a killed process left unfinished.
+
+    A `dag.test()` run executes its tasks in the calling process. Killed (Ctrl-C in `make
+    demo`, a killed test), it leaves the run `running` and task instances `running` or
+    `scheduled` in the metadata DB: they hold the write pool's slots for good, and a later
+    run waits in `scheduled` without a word. Runs whose task processes are all gone are
+    marked failed with their unfinished task instances; a run whose process is still
+    alive (another `dag.test()` at work) is left alone. Returns the settled run ids."""
+    from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.types import DagRunTriggeredByType
+
+    settled = []
+    with create_session() as session:
+        runs = (
+            session.query(DagRun)
+            .filter(
+                DagRun.dag_id.in_(dag_ids),
+                DagRun.state.in_(("running", "queued")),
+                DagRun.triggered_by == DagRunTriggeredByType.TEST,
+            )
+            .all()
+        )
+        for run in runs:
+            tis = (
+                session.query(TaskInstance)
+                .filter(
+                    TaskInstance.dag_id == run.dag_id,
+                    TaskInstance.run_id == run.run_id,
+                    TaskInstance.state.in_(UNFINISHED_TI_STATES),
+                )
+                .all()
+            )
+            if any(_alive(ti.pid, ti.hostname) for ti in tis if ti.state == "running"):
+                continue
+            for ti in tis:
+                ti.state = "failed"
+            run.state = "failed"
+            settled.append(f"{run.dag_id}/{run.run_id} ({len(tis)} unfinished task(s))")
+    return settled
 
 
 def summarize_run(
@@ -104,15 +174,16 @@ def summarize_run(
                 label = ti.rendered_map_index or (ti.map_index if ti.map_index >= 0 else "")
                 failed.append(f"{ti.task_id}[{label}]" if label != "" else ti.task_id)
         xcoms: dict[str, Any] = {}
-        for task_id in xcom_tasks:
+        for name in xcom_tasks:  # "task_id" (its return value) or "task_id:key"
+            task_id, _, key = name.partition(":")
             rows = (
                 session.query(XComModel)
-                .filter_by(dag_id=dag_id, run_id=run_id, task_id=task_id, key="return_value")
+                .filter_by(dag_id=dag_id, run_id=run_id, task_id=task_id, key=key or "return_value")
                 .order_by(XComModel.map_index)
                 .all()
             )
             values = [XComModel.deserialize_value(r) for r in rows]
-            xcoms[task_id] = values if len(values) != 1 else values[0]
+            xcoms[name] = values if len(values) != 1 else values[0]
         return RunOutcome(dag_id, run_id, str(run.state), seconds, states, failed, xcoms)
 
 

@@ -37,25 +37,26 @@ def test_pass1_shape(bag):
     from nba_backfill.assets import PLAYER_GAME_SUMMARY
 
     dag = bag.dags["nba_pass1_box_scores"]
-    assert set(dag.task_ids) == {"resolve_range", "plan_days", "load_day", "audit_range"}
-    assert set(dag.params) == {"start_date", "end_date"}
+    assert set(dag.task_ids) == {"plan_days", "load_day", "audit_range"}
+    assert set(dag.params) == {"start_date", "end_date", "sweep_history"}
     for name in ("start_date", "end_date"):
         schema = dag.params.get_param(name).schema
         assert schema["format"] == "date"  # a date picker in the trigger form
         assert schema["type"] == ["null", "string"]
+    assert dag.params["sweep_history"] is False
     load_day = dag.get_task("load_day")
     assert load_day.pool == "nba_warehouse_writes"
     assert load_day.map_index_template == "{{ task.op_kwargs['day'] }}"
     assert load_day.retries == 2
-    # invalid params fail fast, they are not retried
-    assert dag.get_task("resolve_range").retries == 0
+    # a warehouse hiccup while planning is retried (invalid params fail at once: they raise
+    # AirflowFailException); the audit is not
+    assert dag.get_task("plan_days").retries == 2
+    assert dag.get_task("audit_range").retries == 0
     assert dag.get_task("audit_range").outlets == [PLAYER_GAME_SUMMARY]
     assert dag.get_task("load_day").upstream_task_ids == {"plan_days"}
-    assert dag.get_task("audit_range").upstream_task_ids == {
-        "resolve_range",
-        "plan_days",
-        "load_day",
-    }
+    assert dag.get_task("audit_range").upstream_task_ids == {"plan_days", "load_day"}
+    # an empty map (no game day) skips the audit without starting a task process
+    assert dag.get_task("audit_range").trigger_rule == "all_success"
     timetable = dag.timetable
     assert type(timetable).__name__ == "CronDataIntervalTimetable"
     assert timetable.expression == "0 6 * * *"
@@ -81,13 +82,20 @@ def test_pass2_shape(bag):
     from nba_backfill.assets import PLAYER_GAME_SUMMARY
 
     dag = bag.dags["nba_pass2_shot_zones"]
-    assert set(dag.task_ids) == {"resolve_windows", "merge_shot_zones", "audit_shot_zones"}
-    assert set(dag.params) == {"start_date", "end_date", "windows"}
+    assert set(dag.task_ids) == {
+        "wait_for_pass1", "plan_windows", "merge_shot_zones", "audit_shot_zones",
+    }  # fmt: skip
+    assert set(dag.params) == {"start_date", "end_date", "windows", "sweep_history"}
     assert dag.params.get_param("start_date").schema["format"] == "date"
     assert dag.params["windows"] == 1
-    # scheduled on Pass 1's asset
+    # woken by Pass 1's asset, and by a daily safety net when an event is lost
+    assert type(dag.timetable).__name__ == "AssetOrTimeSchedule"
     assert list(dag.timetable.asset_condition.objects) == [PLAYER_GAME_SUMMARY]
+    assert dag.timetable.timetable.expression == "30 7 * * *"
+    assert str(dag.timetable.timetable.timezone) == "America/New_York"
+    wait = dag.get_task("wait_for_pass1")
+    assert wait.mode == "reschedule" and wait.retries == 0  # no worker slot held while waiting
+    assert dag.get_task("plan_windows").upstream_task_ids == {"wait_for_pass1"}
     merge = dag.get_task("merge_shot_zones")
     assert merge.pool == "nba_warehouse_writes"
     assert dag.max_active_runs == 1
-    assert dag.get_task("resolve_windows").retries == 0

@@ -110,6 +110,7 @@ def test_pass1_asset_event_schedules_pass2_on_the_same_range(warehouse, airflow_
                     (r.run_id, str(r.state), str(r.run_type))
                     for r in session.query(DagRun).filter(
                         DagRun.dag_id == "nba_pass2_shot_zones",
+                        DagRun.run_type == "asset_triggered",  # (not the daily safety net)
                         func.coalesce(DagRun.queued_at, DagRun.start_date) >= since,
                     )
                 ]
@@ -123,7 +124,10 @@ def test_pass1_asset_event_schedules_pass2_on_the_same_range(warehouse, airflow_
         windows = (
             session.query(XComModel)
             .filter_by(
-                dag_id="nba_pass2_shot_zones", run_id=pass2_runs[0][0], task_id="resolve_windows"
+                dag_id="nba_pass2_shot_zones",
+                run_id=pass2_runs[0][0],
+                task_id="plan_windows",
+                key="return_value",
             )
             .one()
         )

@@ -42,7 +42,7 @@ def pass1(start, end):
     return run_dag(
         PASS1_DAG_ID,
         {"start_date": start.isoformat(), "end_date": end.isoformat()},
-        xcom_tasks=("plan_days", "load_day", "audit_range"),
+        xcom_tasks=("plan_days", "plan_days:plan", "load_day", "audit_range"),
     )
 
 
@@ -56,9 +56,11 @@ def test_three_weeks_match_the_generators_truth_and_rerun_is_identical(demo):
     )
     assert len(outcome.xcoms["load_day"]) == len(days) == 21
     assert outcome.task_states == {
-        "resolve_range:success": 1, "plan_days:success": 1,
-        "load_day:success": 21, "audit_range:success": 1,
+        "plan_days:success": 1, "load_day:success": 21, "audit_range:success": 1,
     }  # fmt: skip
+    plan = outcome.xcoms["plan_days:plan"]
+    assert plan["requested"] == {"start_date": "2021-10-19", "end_date": "2021-11-08"}
+    assert plan["stale"] == [] and plan["left_over"] == []
 
     rows = summary_rows(warehouse)
     assert set(rows) == set(expected)
@@ -83,18 +85,28 @@ def test_three_weeks_match_the_generators_truth_and_rerun_is_identical(demo):
     assert table_checksum(warehouse, START, END) == before
 
 
-def test_a_run_without_params_loads_its_data_interval(demo):
-    warehouse, _, expected = demo
+def test_a_run_without_params_loads_its_data_interval_and_the_stale_days_before(demo):
+    warehouse, data, expected = demo
     # A run without params made at 2021-10-21 06:00 ET gets the last complete interval,
     # [10-20 06:00, 10-21 06:00) ET, the same as the nightly run stamped 2021-10-20: it
-    # loads the games of 2021-10-20.
+    # loads the games of 2021-10-20, and 2021-10-19, which nothing loaded yet (stale:
+    # missing), as it is within the lookback. The days after its interval stay untouched.
     logical = dt.datetime(2021, 10, 21, 6, 0, tzinfo=GAME_TZ)
-    outcome = run_dag(PASS1_DAG_ID, {}, logical_date=logical, xcom_tasks=("resolve_range",))
+    outcome = run_dag(PASS1_DAG_ID, {}, logical_date=logical, xcom_tasks=("plan_days:plan",))
     assert outcome.ok, outcome
-    assert outcome.xcoms["resolve_range"] == {"start_date": "2021-10-20", "end_date": "2021-10-20"}
+    plan = outcome.xcoms["plan_days:plan"]
+    assert plan["requested"] == {"start_date": "2021-10-20", "end_date": "2021-10-20"}
+    assert plan["days"] == ["2021-10-19", "2021-10-20"]
+    games = (
+        data.tables["nbac_schedule"].column("game_date").to_pylist().count(dt.date(2021, 10, 19))
+    )
+    assert plan["stale"] == [
+        f"2021-10-19 Pass 1 missing: {games} of {games} Final game(s) without Pass 1 rows"
+    ]
     rows = summary_rows(warehouse)
-    assert rows and {r["game_date"] for r in rows.values()} == {dt.date(2021, 10, 20)}
-    assert set(rows) == {k for k, r in expected.items() if r["game_date"] == dt.date(2021, 10, 20)}
+    loaded = {dt.date(2021, 10, 19), dt.date(2021, 10, 20)}
+    assert {r["game_date"] for r in rows.values()} == loaded
+    assert set(rows) == {k for k, r in expected.items() if r["game_date"] in loaded}
 
 
 def test_a_range_without_games_does_nothing_and_says_so(demo):
@@ -107,8 +119,7 @@ def test_a_range_without_games_does_nothing_and_says_so(demo):
     assert outcome.ok
     assert outcome.xcoms["plan_days"] == []
     assert outcome.task_states == {
-        "resolve_range:success": 1, "plan_days:success": 1,
-        "load_day:skipped": 1, "audit_range:skipped": 1,
+        "plan_days:success": 1, "load_day:skipped": 1, "audit_range:skipped": 1,
     }  # fmt: skip
     assert summary_rows(warehouse) == {}
 
@@ -117,6 +128,6 @@ def test_bad_params_fail_before_anything_is_written(demo):
     warehouse, _, _ = demo
     outcome = run_dag(PASS1_DAG_ID, {"start_date": "2021-10-25", "end_date": "2021-10-19"})
     assert outcome.state == "failed"
-    assert outcome.failed_tasks[0] == "resolve_range"
+    assert outcome.failed_tasks[0] == "plan_days"
     assert "load_day:success" not in " ".join(outcome.task_states)
     assert summary_rows(warehouse) == {}

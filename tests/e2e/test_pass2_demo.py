@@ -49,13 +49,12 @@ def run(dag_id, conf=PARAMS, **kwargs):
 def test_pass1_then_pass2_match_the_truth(warehouse, airflow_db, data):
     load(warehouse, data)
     run(PASS1_DAG_ID)
-    outcome = run(
-        PASS2_DAG_ID, xcom_tasks=("resolve_windows", "merge_shot_zones", "audit_shot_zones")
-    )
+    outcome = run(PASS2_DAG_ID, xcom_tasks=("plan_windows", "merge_shot_zones", "audit_shot_zones"))
     assert outcome.task_states == {
-        "resolve_windows:success": 1, "merge_shot_zones:success": 1, "audit_shot_zones:success": 1,
+        "wait_for_pass1:success": 1, "plan_windows:success": 1,
+        "merge_shot_zones:success": 1, "audit_shot_zones:success": 1,
     }  # fmt: skip
-    assert outcome.xcoms["resolve_windows"] == [PARAMS]
+    assert outcome.xcoms["plan_windows"] == [PARAMS]
     rows = summary_rows(warehouse)
     expected = {(r["game_id"], r["player_lookup"]): r for r in data.expected.to_pylist()}
     assert set(rows) == set(expected)
@@ -98,8 +97,23 @@ def test_order_repetition_and_windows_give_the_same_table(
     assert table_checksum(reversed_order, START, END) == reference
 
 
-def test_pass2_without_a_range_is_refused(warehouse, airflow_db):
-    outcome = run_dag(PASS2_DAG_ID, {})
-    assert outcome.state == "failed"
-    assert outcome.failed_tasks[0] == "resolve_windows"
+def test_pass2_without_a_range_processes_what_is_stale(warehouse, airflow_db, data):
+    outcome = run(PASS2_DAG_ID, {}, xcom_tasks=("plan_windows",))  # an empty warehouse
+    assert outcome.xcoms["plan_windows"] == []
+    assert outcome.task_states == {
+        "wait_for_pass1:success": 1, "plan_windows:success": 1,
+        "merge_shot_zones:skipped": 1, "audit_shot_zones:skipped": 1,
+    }  # fmt: skip
     assert summary_rows(warehouse) == {}
+
+    load(warehouse, data)
+    run(PASS1_DAG_ID, {"start_date": "2021-10-19", "end_date": "2021-10-25"})
+    outcome = run(PASS2_DAG_ID, {}, xcom_tasks=("plan_windows",))
+    # the days Pass 1 wrote, found in the table, not in any asset event or param
+    assert outcome.xcoms["plan_windows"] == [{"start_date": "2021-10-19", "end_date": "2021-10-25"}]
+    rows = summary_rows(warehouse)
+    week = [r for r in data.expected.to_pylist() if r["game_date"] <= dt.date(2021, 10, 25)]
+    assert set(rows) == {(r["game_id"], r["player_lookup"]) for r in week}
+    for want in week:
+        got = rows[(want["game_id"], want["player_lookup"])]
+        assert zones(got) == {c: want[c] for c in SHOT_ZONE_COLUMNS}

@@ -28,7 +28,6 @@ CASES = [
     ("windows zero", P2, {"start_date": "2021-10-19", "end_date": "2021-10-20", "windows": 0}, "schema", ["param windows", "minimum"]),
     ("windows text", P2, {"start_date": "2021-10-19", "end_date": "2021-10-20", "windows": "two"}, "schema", ["param windows", "is not of type"]),
     ("pass2 reversed", P2, {"start_date": "2021-10-25", "end_date": "2021-10-19"}, "resolve", ["param end_date=2021-10-19 is before start_date=2021-10-25"]),
-    ("pass2 no range", P2, {}, "resolve", ["no range to enrich", "set params start_date and end_date"]),
 ]  # fmt: skip
 
 NO_GAMES = {"start_date": "2021-08-01", "end_date": "2021-08-05"}  # not an error: nothing to do

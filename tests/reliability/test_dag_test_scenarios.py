@@ -51,8 +51,8 @@ def test_bad_params_through_dag_test(
     else:
         outcome = run_dag(dag_id, conf)
         assert outcome.state == "failed" and outcome.failed_tasks[0] in (
-            "resolve_range",
-            "resolve_windows",
+            "plan_days",
+            "plan_windows",
         )
         assert [
             t for t in outcome.task_states if t.startswith(("load_day", "merge_shot_zones"))

@@ -290,7 +290,7 @@ def test_bad_params_through_the_rest_api_and_cli(services, fresh):
     assert not pending, services.tail("scheduler")
     for case, (dag_id, run_id, words) in created.items():
         assert run_state(run_id) == "failed", case
-        task = "resolve_range" if dag_id == PASS1_DAG_ID else "resolve_windows"
+        task = "plan_days" if dag_id == PASS1_DAG_ID else "plan_windows"
         quoted = urllib.parse.quote(run_id, safe="")
         path = (
             f"/api/v2/dags/{dag_id}/dagRuns/{quoted}/taskInstances/{task}/logs/1?full_content=true"

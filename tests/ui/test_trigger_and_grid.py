@@ -162,7 +162,12 @@ def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airfl
             page.goto(
                 f"{services.base_url}/dags/{PASS2_DAG_ID}/runs/{quote(pass2['dag_run_id'], safe='')}"
             )
-            for task_id in ("resolve_windows", "merge_shot_zones", "audit_shot_zones"):
+            for task_id in (
+                "wait_for_pass1",
+                "plan_windows",
+                "merge_shot_zones",
+                "audit_shot_zones",
+            ):
                 page.get_by_text(task_id).first.wait_for()
             page.wait_for_timeout(1000)
             save_screenshot(page, "grid-pass2.png")
@@ -173,7 +178,8 @@ def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airfl
             token=token,
         )
         assert {(t["task_id"], t["state"]) for t in tis["task_instances"]} == {
-            ("resolve_windows", "success"),
+            ("wait_for_pass1", "success"),
+            ("plan_windows", "success"),
             ("merge_shot_zones", "success"),
             ("audit_shot_zones", "success"),
         }

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
+from nba_backfill import staleness
 from nba_backfill.config import Settings
+from nba_backfill.days import DayRange
 
 SQL_NAME = "coverage/daily_coverage"
 PASS1_DAG_ID = "nba_pass1_box_scores"
@@ -36,6 +38,7 @@ CACHE_SECONDS = 30.0
 PASS1_STATES = {
     "no_games": "No Final games",
     "complete": "Pass 1 complete",
+    "stale": "Pass 1 stale",
     "partial": "Pass 1 partial",
     "missing": "Pass 1 missing",
 }
@@ -136,8 +139,19 @@ def _empty_day(day: dt.date) -> dict[str, Any]:
     return {"game_date": day}
 
 
+def with_staleness(day: dict[str, Any], status: staleness.DayStatus | None) -> dict[str, Any]:
+    """A classified day with the verdicts of include/sql/state/day_status.sql: a day Pass 1
+    loaded completely whose inputs changed since is `stale`; reasons for both passes."""
+    day["pass2_status"] = status.pass2 if status else None
+    day["stale_reasons"] = {p: status.reasons(p) if status else [] for p in staleness.PASSES}
+    if status is not None and status.pass1 == "stale" and day["pass1"] == "complete":
+        day["pass1"] = "stale"
+    return day
+
+
 def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> dict[str, Any]:
-    """The page's calendar: one strip per season with a cell per date, from one query."""
+    """The page's calendar: one strip per season with a cell per date, from two
+    statements (the figures, and the staleness verdicts every pass plans with)."""
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     started = time.perf_counter()
@@ -146,6 +160,7 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
         {"start_date": start, "end_date": end},
         labels={"view": "backfill_coverage"},
     )
+    statuses = {s.day: s for s in staleness.day_statuses(warehouse, DayRange(start, end, "view"))}
     by_date = {}
     for row in result.rows:
         day = row["game_date"]
@@ -159,7 +174,12 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
         days = []
         current = first
         while current <= last:
-            days.append(classify_day(by_date.get(current) or _empty_day(current), cfg))
+            days.append(
+                with_staleness(
+                    classify_day(by_date.get(current) or _empty_day(current), cfg),
+                    statuses.get(current),
+                )
+            )
             current += dt.timedelta(days=1)
         # days of July-September (off-season) with rows are not lost: listed apart
         seasons.append(
@@ -173,15 +193,18 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
         )
     in_strips = {d["date"] for s in seasons for d in s["days"]}
     off_season = [
-        classify_day(row, cfg) for day, row in sorted(by_date.items())
+        with_staleness(classify_day(row, cfg), statuses.get(day))
+        for day, row in sorted(by_date.items())
         if day.isoformat() not in in_strips
-    ]  # fmt: skip
+    ]
     all_days = [d for s in seasons for d in s["days"]] + off_season
     totals = {k: sum(d[k] for d in all_days) for k in _INT_FIELDS}
     totals["game_days"] = sum(1 for d in all_days if d["final_games"])
     for state in PASS1_STATES:
         totals[f"days_{state}"] = sum(1 for d in all_days if d["pass1"] == state)
     totals["days_audit_fail"] = sum(1 for d in all_days if d["audit"] == "fail")
+    for state in staleness.NOT_DONE:
+        totals[f"days_pass2_{state}"] = sum(1 for d in all_days if d["pass2_status"] == state)
     totals["null_minutes_share"] = (
         round(totals["null_minutes_rows"] / totals["gamebook_rows"], 4)
         if totals["gamebook_rows"]
@@ -200,8 +223,8 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
         "off_season_days": off_season,
         "totals": totals,
         "query": {
-            "sql": f"include/sql/{SQL_NAME}.sql",
-            "statements": 1,
+            "sql": f"include/sql/{SQL_NAME}.sql, include/sql/{staleness.STATUS_SQL}.sql",
+            "statements": 2,
             "rows": len(result.rows),
             "elapsed_s": round(time.perf_counter() - started, 3),
             "bytes_processed": result.bytes_processed,

@@ -102,3 +102,39 @@ def test_cache_keeps_a_value_for_its_lifetime():
     now[0] = 30.5
     assert cache.get("k", compute) == (2, 0.0)
     assert cache.get("other", compute) == (3, 0.0)
+
+
+def test_stale_days_are_their_own_state_with_reasons(warehouse):
+    """A day Pass 1 loaded completely whose box score was corrected since is `stale` (not
+    `complete`), from the same staleness statement the passes plan with."""
+    from nba_backfill import pass1, pass2
+    from nba_backfill.coverage import daily_coverage
+    from nba_backfill.days import DayRange
+
+    from helpers import gamebook, insert, schedule
+
+    day = dt.date(2021, 10, 19)
+    game = "20211019_BKN_MIL"
+    insert(warehouse, "nbac_schedule", [schedule(game)])
+    rows = [gamebook(game, "BKN", "Kevin Durant", "kevindurant"),
+            gamebook(game, "MIL", "Brook Lopez", "brooklopez")]  # fmt: skip
+    insert(warehouse, "nbac_gamebook_player_stats", rows)
+    pass1.load_day(warehouse, day)
+    pass2.merge_window(warehouse, DayRange(day, day, "t"))
+
+    def the_day():
+        figures = daily_coverage(warehouse, day, day, Settings())
+        (only,) = figures["seasons"][0]["days"]
+        return only, figures["totals"]
+
+    cell, totals = the_day()
+    assert (cell["pass1"], cell["pass2_status"], cell["stale_reasons"]) == (
+        "complete", "complete", {"pass1": [], "pass2": []},
+    )  # fmt: skip
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        {**rows[0], "points": 3, "processed_at": dt.datetime.now(dt.UTC)},
+    ])  # fmt: skip
+    cell, totals = the_day()
+    assert (cell["pass1"], cell["pass2_status"]) == ("stale", "stale")
+    assert cell["stale_reasons"]["pass1"][0].startswith("gamebook/balldontlie rows delivered ")
+    assert (totals["days_stale"], totals["days_complete"], totals["days_pass2_stale"]) == (1, 0, 1)

@@ -174,3 +174,38 @@ def truncate_output(warehouse) -> None:
         con.execute("checkpoint")
     finally:
         con.close()
+
+
+# -- F: staleness ---------------------------------------------------------------------------
+
+
+def staleness_statement(con, start: dt.date, end: dt.date) -> dict:
+    """include/sql/state/day_status.sql: what every run plans with."""
+    compiled = compile_duckdb("state/day_status", Identifiers())
+    rows = con.execute(compiled.text, bounds(start, end)).fetchall()
+    return {"days": len(rows)}
+
+
+def pending_statement(con, end: dt.date) -> dict:
+    """include/sql/state/pass2_pending.sql: the output table's own staleness, all history."""
+    compiled = compile_duckdb("state/pass2_pending", Identifiers())
+    rows = con.execute(compiled.text, {"end_date": end}).fetchall()
+    return {"days": len(rows)}
+
+
+def redeliver(con, day: dt.date) -> None:
+    """The feeds deliver again one gamebook row and one play-by-play event of `day`, with
+    the same values and a processed_at of now (a correction that changes nothing): the
+    day becomes stale for both passes, and its table rows stay what they were."""
+    con.execute(
+        "insert into nba_raw.nbac_gamebook_player_stats select * replace (now() as "
+        "processed_at) from nba_raw.nbac_gamebook_player_stats where game_date = ? "
+        "order by processed_at desc, game_id, player_lookup limit 1",
+        [day],
+    )
+    con.execute(
+        "insert into nba_raw.bigdataball_play_by_play select * replace (now() as processed_at) "
+        "from nba_raw.bigdataball_play_by_play where game_date = ? "
+        "order by processed_at desc, event_id limit 1",
+        [day],
+    )

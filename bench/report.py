@@ -26,6 +26,9 @@ def figures(
     d_test,
     d_sched,
     e_floor,
+    f_status,
+    f_pending,
+    nightly,
     days,
     calendar_days,
 ) -> dict:
@@ -46,7 +49,10 @@ def figures(
             "D_pass2_scheduler": d_sched["pass2"].as_dict() if d_sched else None,
             "D_both_scheduler": d_sched["both"].as_dict() if d_sched else None,
             "E_pass1_set_based": e_floor.as_dict(),
+            "F_staleness_statement": f_status.as_dict(),
+            "F_pass2_pending": f_pending.as_dict(),
         },
+        "nightly_with_stale_days": nightly,
         "scaling_B": scaling,
     }
     per_day_sql = slope_figures(d_test["series"], "sql_s")
@@ -61,6 +67,7 @@ def figures(
         "D_scheduler_over_E": _ratio(d_sched["pass1"].median, e_floor.median) if d_sched else None,
         "per_day_last100_over_first100_sql": per_day_sql["last_over_first"],
         "per_day_last100_over_first100_task": per_day_task["last_over_first"],
+        "F_staleness_over_B": _ratio(f_status.median, b_total.median),
     }
     out["ratios"] = ratios
     out["per_day"] = {"sql": per_day_sql, "task": per_day_task}
@@ -91,6 +98,12 @@ def figures(
             4,
         ),
         ("B's MERGE within 2x of the INSERT floor", ratios["B_merge_over_insert_floor"], "<=", 2),
+        (
+            "staleness statement over the range / Pass 2's statement",
+            ratios["F_staleness_over_B"],
+            "<=",
+            0.25,
+        ),
         (
             "Pass 1 per-day SQL time, last 100 / first 100 days",
             ratios["per_day_last100_over_first100_sql"],
@@ -170,7 +183,19 @@ def markdown(fig: dict) -> str:
         ),
         "- B scaling: "
         + ", ".join(f"{k} of the range {v['median_s']} s" for k, v in fig["scaling_B"].items()),
+        f"- Staleness: the statement every run plans with takes {r['F_staleness_over_B']}x Pass 2's "
+        f"statement over the same range ({t['F_staleness_statement']['median_s']} s for "
+        f"{t['F_staleness_statement'].get('days')} days); the output table's own check, all "
+        f"history: {t['F_pass2_pending']['median_s']} s",
     ]
+    n = fig.get("nightly_with_stale_days")
+    if n:
+        lines.append(
+            f"- Nightly runs with {len(n['stale_days'])} re-delivered days: Pass 1 loaded "
+            f"{n['pass1_days']} days (the night's and the {len(n['stale_days'])} stale ones) in "
+            f"{n['pass1_s']} s through dag.test(), Pass 2 merged {n['pass2_windows']} windows in "
+            f"{n['pass2_s']} s"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,10 @@ the same data (each timing the median of --repeat runs, with its spread):
      INSERT of as many rows into an empty copy of the table (write);
   D  Pass 1 (then Pass 2) through Airflow over the range, with dag.test() and with the
      real scheduler + LocalExecutor; per-day time against position in the backfill;
-  E  Pass 1's floor: the same day logic as one set-based statement over the range.
+  E  Pass 1's floor: the same day logic as one set-based statement over the range;
+  F  staleness: the statement every run plans with (day_status) over the whole range, the
+     output table's own check (pass2_pending), and a nightly run of both passes when five
+     earlier days were re-delivered (what each run takes on, and how long it takes).
 
 Writes bench/results/bench.json (named figures), bench/results/bench.md (tables),
 bench/results/bench.png (plots) and the summary block of README.md.
@@ -237,6 +240,46 @@ def run_scheduler(params: dict, repeat: int, warehouse, work: Path) -> dict:
     return {"pass1": p1, "pass2": p2, "both": total}
 
 
+def run_nightly_with_stale_days(warehouse, days: list[dt.date], stale: int = 5) -> dict:
+    """Five game days before the last one are re-delivered (late corrections); then the
+    nightly runs of the last game day: Pass 1 (its interval, through dag.test with the
+    nightly logical date) and Pass 2 (the range its asset event carries)."""
+    from bench.measures import redeliver
+    from nba_backfill.days import GAME_TZ
+    from nba_backfill.runner import run_dag
+
+    nightly = days[-1]
+    corrected = [days[-3 - 3 * i] for i in range(stale)]  # within the lookback, apart
+    with warehouse.connect() as con:
+        for day in corrected:
+            redeliver(con, day)
+    morning = dt.datetime.combine(nightly + dt.timedelta(days=1), dt.time(6), tzinfo=GAME_TZ)
+    o1 = run_dag(PASS1, {}, logical_date=morning, xcom_tasks=("plan_days",))
+    o2 = run_dag(
+        PASS2, {"start_date": str(nightly), "end_date": str(nightly)}, xcom_tasks=("plan_windows",)
+    )
+    if not (o1.ok and o2.ok):
+        raise SystemExit(f"bench: the nightly runs failed: {o1} {o2}")
+    planned = [dt.date.fromisoformat(d) for d in o1.xcoms["plan_days"]]
+    if sorted(planned) != sorted([*corrected, nightly]):
+        raise SystemExit(
+            f"bench: the nightly Pass 1 planned {planned}, not {corrected} + {nightly}"
+        )
+    print(
+        f"  nightly with {stale} stale days: Pass 1 {o1.seconds:.1f} s ({len(planned)} days), "
+        f"Pass 2 {o2.seconds:.1f} s ({len(o2.xcoms['plan_windows'])} windows)",
+        flush=True,
+    )
+    return {
+        "stale_days": [str(d) for d in corrected],
+        "nightly_day": str(nightly),
+        "pass1_days": len(planned),
+        "pass1_s": round(o1.seconds, 2),
+        "pass2_windows": len(o2.xcoms["plan_windows"]),
+        "pass2_s": round(o2.seconds, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -294,6 +337,12 @@ def main(argv: list[str] | None = None) -> int:
     print("[D] Pass 1 then Pass 2 through Airflow, dag.test()", flush=True)
     d_test = run_dag_test(params, args.repeat, warehouse)
     reference = table_checksum(warehouse, start, end)
+    nightly = None
+    if len(days) >= 20:
+        print("[F] a nightly run of both passes with five re-delivered days", flush=True)
+        nightly = run_nightly_with_stale_days(warehouse, days)
+        if table_checksum(warehouse, start, end) != reference:
+            raise SystemExit("bench: the nightly runs changed the table (same values re-delivered)")
 
     con = warehouse.connect()
     print("[E] Pass 1's floor: its day logic as one statement over the range", flush=True)
@@ -309,6 +358,16 @@ def main(argv: list[str] | None = None) -> int:
         "B: Pass 2 statement (query + MERGE)",
         args.repeat,
         lambda: measures.pass2_statement(con, start, end),
+    )
+    f_status = repeat(
+        "F: staleness statement over the range",
+        args.repeat,
+        lambda: measures.staleness_statement(con, start, end),
+    )
+    f_pending = repeat(
+        "F: Pass 2 pending (output table, all of it)",
+        args.repeat,
+        lambda: measures.pending_statement(con, end),
     )
     b_query = repeat(
         "B: its query (materialised, no write)",
@@ -371,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
             d_test=d_test,
             d_sched=d_sched,
             e_floor=e_floor,
+            f_status=f_status,
+            f_pending=f_pending,
+            nightly=nightly,
             days=len(days),
             calendar_days=figures["data"]["calendar_days"],
         )

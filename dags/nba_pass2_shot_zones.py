@@ -20,9 +20,10 @@ owes (`include/sql/state/`), grouped into a few contiguous windows:
   and days whose play-by-play or rosters were delivered after their shot zones within
   `NBA_STALE_LOOKBACK_DAYS` (42) of the range and of today (`sweep_history`: all history).
 
-`wait_for_pass1`: a run woken by an event or by its schedule first waits while Pass 1 runs
-(a backfill: up to `NBA_PASS2_MAX_WAIT_MINUTES`), then takes every stale day at once, so a
-backfill of hundreds of days costs a handful of Pass 2 runs, not one per day.
+`wait_for_pass1`: a run first waits while Pass 1 has runs queued or running (up to
+`NBA_PASS2_MAX_WAIT_MINUTES`), then takes every stale day at once: it never computes shot
+zones of days Pass 1 is rewriting, and a backfill of hundreds of days costs a handful of
+Pass 2 runs, not one per day.
 
 On BigQuery the statement is first dry-run (its estimated bytes are logged; above
 `NBA_MAXIMUM_BYTES_BILLED` the task fails before anything runs), then submitted as a
@@ -195,9 +196,8 @@ def nba_pass2_shot_zones():
         pass1_dag_id=PASS1_DAG_ID,
         max_wait=dt.timedelta(minutes=settings().pass2_max_wait_minutes),
         retries=0,
-        doc_md="A run woken by an asset event or by the schedule waits while Pass 1 has runs "
-        "queued or running (a backfill), at most NBA_PASS2_MAX_WAIT_MINUTES; a run "
-        "triggered by hand does not wait.",
+        doc_md="Waits while Pass 1 has runs queued or running (a backfill, a nightly run), at "
+        "most NBA_PASS2_MAX_WAIT_MINUTES, so that Pass 2 never merges days Pass 1 is rewriting.",
     )
     windows = plan_windows()
     wait_for_pass1 >> windows

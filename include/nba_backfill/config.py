@@ -68,8 +68,8 @@ class Settings:
     # Staleness: how many days back from what a run was asked for (and from today) a
     # run looks for days its pass left stale (late corrections, lost asset events).
     stale_lookback_days: int = 42
-    # Pass 2 runs woken by an asset event or its daily schedule wait while Pass 1 runs
-    # (a backfill), at most this long, then take every stale day at once.
+    # Pass 2 runs wait while Pass 1 has runs queued or running (a backfill, a nightly run),
+    # at most this long (0: never), then take every stale day at once.
     pass2_max_wait_minutes: int = 120
     # DuckDB: how long a statement waits for another process's write lock.
     duckdb_lock_timeout_s: float = 120.0

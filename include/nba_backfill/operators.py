@@ -92,10 +92,11 @@ def warehouse_task(python_callable: Callable | None = None, **kwargs: Any):
 
 
 class WaitForPass1Sensor(BaseSensorOperator):
-    """Waits while Pass 1 has runs queued or running, for Pass 2 runs woken by an asset
-    event or by their schedule (a Pass 1 backfill emits an event per run: Pass 2 takes
-    them all at once when the backfill is done). Gives up waiting after `max_wait`, and
-    never waits in a run triggered by hand. Reschedule mode: no worker slot is held."""
+    """Waits while Pass 1 has runs queued or running: Pass 2 never computes shot zones of
+    days Pass 1 is rewriting (they would be stale at once, and its audit would say so), and
+    a Pass 1 backfill's asset events (one per run) are taken all at once when it is done.
+    Gives up waiting after `max_wait` (then goes on: the next Pass 2 run takes what is
+    stale). Reschedule mode: no worker slot is held while waiting."""
 
     def __init__(self, *, pass1_dag_id: str, max_wait: dt.timedelta, **kwargs: Any) -> None:
         kwargs.setdefault("mode", "reschedule")
@@ -107,8 +108,6 @@ class WaitForPass1Sensor(BaseSensorOperator):
 
     def poke(self, context: Any) -> bool:
         dag_run = context["dag_run"]
-        if dag_run.run_type == "manual":  # (a str enum)
-            return True
         active = context["ti"].get_dr_count(dag_id=self.pass1_dag_id, states=["queued", "running"])
         waited = dt.datetime.now(dt.UTC) - dag_run.start_date
         if active and waited < self.max_wait:

@@ -180,30 +180,53 @@ def compile_bigquery(name: str, identifiers: Identifiers) -> CompiledSql:
     )
 
 
-@functools.cache
+_TRANSPILED: dict[str, CompiledSql] = {}
+
+
 def compile_duckdb(
     name: str, identifiers: Identifiers, cache_dir: Path | None = None
 ) -> CompiledSql:
     """The SQL file, rendered and transpiled for DuckDB.
 
-    Cached per process, and in `cache_dir` across processes: every Airflow task is a new
-    process, and importing sqlglot and parsing a statement costs more than running a day's
-    MERGE. The cache key covers everything the result depends on (the SQL file, the
-    identifiers, this module's code and the sqlglot version), so a stale entry can never
-    be used; entries are written atomically.
+    Cached in this process, and in `cache_dir` across processes: every Airflow task is a
+    new process, and importing sqlglot and parsing a statement costs more than running a
+    day's MERGE. The cache key covers everything the result depends on (the SQL file's
+    text, the identifiers, this module's code and the sqlglot version), so a stale entry
+    can never be used; entries are written atomically.
     """
-    if cache_dir is None:
-        return transpile_to_duckdb(render(name, identifiers), identifiers)
     import hashlib
-    import json
-    import os
+
+    text = load(name)
+    key = hashlib.sha256(
+        "\0".join([text, repr(identifiers), _module_source(), _sqlglot_version()]).encode()
+    ).hexdigest()[:32]
+    compiled = _TRANSPILED.get(key)
+    if compiled is not None:
+        return compiled
+    if cache_dir is None:
+        compiled = transpile_to_duckdb(render(name, identifiers), identifiers)
+    else:
+        compiled = _file_cached(name, identifiers, cache_dir, key)
+    _TRANSPILED[key] = compiled
+    return compiled
+
+
+@functools.cache
+def _module_source() -> str:
+    return Path(__file__).read_text()
+
+
+@functools.cache
+def _sqlglot_version() -> str:
     from importlib.metadata import version
 
-    key = hashlib.sha256(
-        "\0".join(
-            [load(name), repr(identifiers), Path(__file__).read_text(), version("sqlglot")]
-        ).encode()
-    ).hexdigest()[:32]
+    return version("sqlglot")
+
+
+def _file_cached(name: str, identifiers: Identifiers, cache_dir: Path, key: str) -> CompiledSql:
+    import json
+    import os
+
     entry = cache_dir / f"{name.replace('/', '__')}-{key}.json"
     try:
         data = json.loads(entry.read_text())

@@ -368,3 +368,40 @@ def test_minutes_above_the_games_length_are_void(warehouse):
 
     figures = audit_pass1(warehouse, DayRange(DAY, DAY, "test"), settings()).figures
     assert figures["nbac_gamebook_minutes_over_game_length"] == 3
+
+
+def test_a_malformed_final_schedule_row_rejects_the_day_and_writes_nothing(warehouse):
+    from nba_backfill.warehouse import DataRejected
+
+    bad = {**schedule(G1), "away_team_abbr": "BOS"}  # the game_id says BKN
+    insert(warehouse, "nbac_schedule", [bad, schedule(G2)])
+    insert(
+        warehouse,
+        "nbac_gamebook_player_stats",
+        [gamebook(G2, "GSW", "Stephen Curry", "stephencurry")],
+    )
+    with pytest.raises(DataRejected) as error:
+        pass1.load_day(warehouse, DAY)
+    assert "REJECTED nbac_schedule row for 2021-10-19: game_id 20211019_BKN_MIL is not" in str(
+        error.value
+    )
+    assert summary_rows(warehouse) == {}
+    # the same row Postponed is no game to load: the day loads
+    with warehouse.connect() as con:
+        con.execute(
+            "update nba_raw.nbac_schedule set game_status = 'Postponed' where away_team_abbr = 'BOS'"
+        )
+    pass1.load_day(warehouse, DAY)
+    assert set(summary_rows(warehouse)) == {(G2, "stephencurry")}
+
+
+def test_schedule_status_and_teams_are_compared_normalised(warehouse):
+    insert(warehouse, "nbac_schedule", [
+        {**schedule(G1), "game_status": " final ", "home_team_abbr": " mil", "away_team_abbr": "bkn "},
+    ])  # fmt: skip
+    insert(
+        warehouse, "nbac_gamebook_player_stats", [gamebook(G1, "MIL", "Brook Lopez", "brooklopez")]
+    )
+    pass1.load_day(warehouse, DAY)
+    lopez = summary_rows(warehouse)[(G1, "brooklopez")]
+    assert (lopez["opponent_team_abbr"], lopez["home_game"]) == ("BKN", True)

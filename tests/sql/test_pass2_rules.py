@@ -270,3 +270,39 @@ def test_a_row_no_roster_produces_is_stamped_with_null_zones(raw):
     assert set(zones(durant).values()) == {None}
     pass1_at, pass2_at = processed_at(raw, G1, "kevindurant")
     assert pass2_at > pass1_at
+
+
+def test_the_roster_is_pass1s_gamebook_or_balldontlie_never_both(warehouse):
+    from helpers import bdl
+
+    insert(warehouse, "nbac_schedule", [schedule(G1), schedule(G2)])
+    insert(warehouse, "nbac_gamebook_player_stats", ROSTER[:6])  # G1 only
+    insert(warehouse, "bdl_player_boxscores", [
+        bdl(G1, "BKN", "Bdl Only", "bdlonly"),  # G1 has gamebook rows: not on its roster
+        bdl(G2, "GSW", "Stephen Curry", "stephencurry"),  # G2 has none: its roster
+    ])  # fmt: skip
+    insert(warehouse, "bigdataball_play_by_play", [
+        shot(G1, 1, "bdlonly", True, 3.0), shot(G2, 1, "stephencurry", True, 3.0),
+    ])  # fmt: skip
+    pass2.merge_window(warehouse, RANGE)
+    rows = summary_rows(warehouse)
+    assert (G1, "bdlonly") not in rows
+    assert zones(rows[(G2, "stephencurry")]) == {
+        **ZERO, "paint_attempts": 1, "paint_makes": 1, "unassisted_fg_makes": 1, "pbp_shot_events": 1,
+    }  # fmt: skip
+
+
+def test_rows_outside_the_range_are_left_alone(raw):
+    other = "20211020_BOS_NYK"
+    insert(raw, "nbac_schedule", [schedule(other)])
+    insert(
+        raw, "nbac_gamebook_player_stats", [gamebook(other, "BOS", "Jayson Tatum", "jaysontatum")]
+    )
+    insert(raw, "bigdataball_play_by_play", [shot(other, 1, "jaysontatum", True, 3.0)])
+    pass1.load_day(raw, dt.date(2021, 10, 20))
+    pass2.merge_window(raw, DayRange(dt.date(2021, 10, 20), dt.date(2021, 10, 20), "test"))
+    before = summary_rows(raw)[(other, "jaysontatum")], processed_at(raw, other, "jaysontatum")
+    pass2.merge_window(raw, RANGE)  # the day before only
+    after = summary_rows(raw)[(other, "jaysontatum")], processed_at(raw, other, "jaysontatum")
+    assert after == before
+    assert after[0]["paint_makes"] == 1

@@ -234,3 +234,12 @@ def test_old_deliveries_do_not_count(warehouse):
     pass1.load_day(warehouse, DAY)
     pass2.merge_window(warehouse, RANGE)
     assert verdicts(warehouse) == {DAY: ("complete", "complete")}
+
+
+def test_a_day_whose_only_final_game_has_no_source_owes_pass2_nothing(warehouse):
+    insert(warehouse, "nbac_schedule", [schedule(G1)])
+    assert verdicts(warehouse) == {DAY: ("missing", None)}
+    assert reasons(warehouse, DAY, "pass1") == [
+        "1 of 1 Final game(s) without Pass 1 rows",
+        "1 Final game(s) with no gamebook or balldontlie row at all: load their box scores",
+    ]

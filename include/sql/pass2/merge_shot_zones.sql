@@ -99,7 +99,7 @@ using (
   ),
 
   -- ONE pass over the range's play-by-play: every event's latest delivery, then only
-  -- what shot zones are made of (shots and 1/1 free throws)
+  -- shots and free throws (`classified` says which of them count)
   events as (
     select *
     from (
@@ -128,7 +128,7 @@ using (
           p.period, p.game_clock, p.data_source
       ) = 1
     )
-    where event_type = 'shot' or (event_type = 'free throw' and event_subtype = 'free throw 1/1')
+    where event_type in ('shot', 'free throw')
   ),
 
   -- the games the feed has any row for (a second, narrow read: game ids only)

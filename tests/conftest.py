@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "real-games"
 
 _HOME = Path(tempfile.mkdtemp(prefix="nba-airflow-test-"))
+# tests/sql/test_sql_mutations.py runs the SQL tests against a mutated copy of include/sql
+_MUTATED_SQL_DIR = os.environ.get("NBA_TEST_SQL_DIR")
 for key in [k for k in os.environ if k.startswith(("NBA_", "AIRFLOW_CONN_", "AIRFLOW__"))]:
     del os.environ[key]
 os.environ.update(
@@ -38,6 +40,13 @@ os.environ.update(
         "NBA_LOCAL_DATA_DIR": str(_HOME / "data"),
     }
 )
+
+
+if _MUTATED_SQL_DIR:
+    import nba_backfill.config
+    import nba_backfill.sql
+
+    nba_backfill.config.SQL_DIR = nba_backfill.sql.SQL_DIR = Path(_MUTATED_SQL_DIR)
 
 
 @pytest.fixture(scope="session")

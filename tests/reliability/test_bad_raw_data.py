@@ -14,7 +14,7 @@ from nba_backfill.config import settings
 from nba_backfill.days import DayRange
 from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
-from helpers import processed_at, summary_rows
+from helpers import SHOT_ZONE_COLUMNS, processed_at, summary_rows, zones
 
 pytestmark = pytest.mark.e2e
 
@@ -89,8 +89,23 @@ def test_each_mess_is_handled_and_counted(warehouse, airflow_db):
     gone = [r for k, r in rows.items() if k[0] == gone_pbp]
     assert gone and all(r["pbp_shot_events"] is None for r in gone)
     assert all(processed_at(warehouse, k[0], k[1])[1] for k in list(rows)[:3])
-    prefixed = [r for r in rows.values() if r["pbp_shot_events"]]
-    assert prefixed  # players with id-prefixed play-by-play lookups got their shots
+    # every player whose play-by-play lookups carry an id prefix got his own shots: each
+    # row's zones are the generator's truth (but the game whose play-by-play was deleted)
+    with warehouse.connect() as con:
+        prefixed = {
+            (g, "".join(c for c in lookup.lower() if c.isalpha()))
+            for g, lookup in con.execute(
+                "select distinct game_id, player_1_lookup from nba_raw.bigdataball_play_by_play "
+                "where game_date between ? and ? and regexp_matches(player_1_lookup, '^[0-9]')",
+                [START, END],
+            ).fetchall()
+        }
+    assert len(prefixed) > 100
+    truth = {(r["game_id"], r["player_lookup"]): r for r in data.expected.to_pylist()}
+    for key in prefixed:
+        if key[0] != gone_pbp and key in truth:
+            assert zones(rows[key]) == {c: truth[key][c] for c in SHOT_ZONE_COLUMNS}, key
+    assert sum(1 for key in prefixed if key in truth and rows[key]["pbp_shot_events"]) > 100
 
     after = figures(warehouse)
     delta = {k: after[k] - before[k] for k in after if isinstance(after[k], int) and k in before}

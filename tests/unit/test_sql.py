@@ -49,17 +49,39 @@ def test_queries_without_a_partition_filter_are_refused(query):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "games"),
     [
-        "select * from nba_raw.nbac_schedule where game_date = @day",
-        "select * from nba_raw.nbac_schedule where game_date between @start_date and @end_date",
-        "select * from nba_raw.nbac_schedule as s where s.game_date >= date '2021-10-01' and s.game_id = 'x'",
-        "select * from nba_raw.nbac_schedule where game_date in (@day, date_add(@day, interval 1 day))",
-        "select * from nba_analytics.player_game_summary",  # not a partition-filtered table
+        ("select game_id from nba_raw.nbac_schedule where game_date = @day", {"A"}),
+        ("select game_id from nba_raw.nbac_schedule where game_date between @start_date and @end_date",
+         {"A", "B"}),
+        ("select game_id from nba_raw.nbac_schedule as s where s.game_date >= date '2021-10-01' "
+         "and s.game_id != 'B'", {"A"}),
+        ("select game_id from nba_raw.nbac_schedule where game_date in (@day, date_add(@day, interval 1 day))",
+         {"A", "B"}),
+        ("select game_id from nba_analytics.player_game_summary", {"P"}),  # not partition-filtered
     ],
-)
-def test_queries_with_a_partition_filter_pass(query):
-    transpile_to_duckdb(query, IDS)
+)  # fmt: skip
+def test_queries_with_a_partition_filter_pass_and_filter(query, games, warehouse):
+    """Accepted, and the transpiled query reads what BigQuery would: the filtered days."""
+    import datetime as dt
+
+    from helpers import insert, schedule
+
+    insert(warehouse, "nbac_schedule", [
+        {**schedule("20211019_BKN_MIL"), "game_id": "A"},
+        {**schedule("20211020_BKN_MIL"), "game_id": "B"},
+        {**schedule("20210930_BKN_MIL"), "game_id": "C"},
+    ])  # fmt: skip
+    compiled = transpile_to_duckdb(query, IDS)
+    params = {"day": dt.date(2021, 10, 19), "start_date": dt.date(2021, 10, 19),
+              "end_date": dt.date(2021, 10, 20)}  # fmt: skip
+    with warehouse.connect() as con:
+        con.execute(
+            "insert into nba_analytics.player_game_summary (game_id, game_date, player_lookup) "
+            "values ('P', date '2021-10-19', 'p')"
+        )
+        rows = con.execute(compiled.text, {k: params[k] for k in compiled.parameters}).fetchall()
+    assert {r[0] for r in rows} == games
 
 
 def test_every_sql_file_compiles_for_both_engines():

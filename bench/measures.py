@@ -21,6 +21,7 @@ class Timing:
     name: str
     seconds: list[float] = field(default_factory=list)
     counted: dict = field(default_factory=dict)
+    runs: list[dict] = field(default_factory=list)  # what each run counted
 
     @property
     def median(self) -> float:
@@ -47,6 +48,7 @@ def repeat(name: str, runs: int, fn: Callable[[], dict | None], before=None) -> 
         timing.seconds.append(time.perf_counter() - started)
         if counted:
             timing.counted = counted
+            timing.runs.append(counted)
     print(
         f"  {name:<44} median {timing.median:8.3f} s  "
         f"[{min(timing.seconds):.3f} .. {max(timing.seconds):.3f}] x{runs}",
@@ -62,11 +64,11 @@ def bounds(start: dt.date, end: dt.date) -> dict:
 # -- A: the old pattern --------------------------------------------------------------
 
 
-def old_pattern(con, days: list[dt.date]) -> dict:
-    """Per game day: the shot-zone query of that one day, pulled into pandas, merged into
-    the table row by row from Python (UPDATE, or INSERT where the row is missing), as the
-    old processor did. Returns the number of queries and row statements it sent."""
-    query = sqlvariants.pass2_source_query()
+def _row_writer(con):
+    """Write one player-game's shot zones from Python, as the old processor did: an UPDATE
+    of the row, or an INSERT where the row is missing. Returns the statements sent."""
+    import pandas as pd
+
     assignments = ", ".join(f"{c} = ?" for c in SHOT_ZONE_COLUMNS)
     update = (
         f"update nba_analytics.player_game_summary set {assignments}, "  # noqa: S608
@@ -77,23 +79,53 @@ def old_pattern(con, days: list[dt.date]) -> dict:
         f"{', '.join(SHOT_ZONE_COLUMNS)}, shot_zones_processed_at) values "
         f"(?, ?, ?, {', '.join('?' for _ in SHOT_ZONE_COLUMNS)}, now())"
     )
-    import pandas as pd
 
+    def write(row) -> int:
+        values = [
+            None if pd.isna(v) else int(v) for v in (getattr(row, c) for c in SHOT_ZONE_COLUMNS)
+        ]
+        if con.execute(update, [*values, row.game_id, row.player_lookup]).fetchone()[0]:
+            return 1
+        game_date = pd.Timestamp(row.game_date).date()
+        con.execute(insert, [row.game_id, game_date, row.player_lookup, *values])
+        return 2
+
+    return write
+
+
+def old_pattern(con, days: list[dt.date]) -> dict:
+    """Per game day: the shot-zone query of that one day (today's Pass 2 query, narrowed
+    to the day), pulled into pandas, then merged into the table row by row from Python
+    (UPDATE, or INSERT where the row is missing), as the old processor did. Its two parts
+    are timed apart: the per-day queries into pandas, and the row-by-row writes."""
+    query = sqlvariants.pass2_source_query()
+    write = _row_writer(con)
     queries = statements = 0
+    query_s = write_s = 0.0
     for day in days:
+        started = time.perf_counter()
         frame = con.execute(query, bounds(day, day)).fetchdf()
+        query_s += time.perf_counter() - started
         queries += 1
+        started = time.perf_counter()
         for row in frame.itertuples(index=False):
-            values = [
-                None if pd.isna(v) else int(v) for v in (getattr(row, c) for c in SHOT_ZONE_COLUMNS)
-            ]
-            changed = con.execute(update, [*values, row.game_id, row.player_lookup]).fetchone()[0]
-            statements += 1
-            if not changed:
-                game_date = pd.Timestamp(row.game_date).date()
-                con.execute(insert, [row.game_id, game_date, row.player_lookup, *values])
-                statements += 1
-    return {"queries": queries, "row_statements": statements}
+            statements += write(row)
+        write_s += time.perf_counter() - started
+    return {
+        "queries": queries,
+        "row_statements": statements,
+        "queries_into_pandas_s": round(query_s, 4),
+        "row_by_row_writes_s": round(write_s, 4),
+    }
+
+
+def old_heavy_query(con, first: dt.date, day: dt.date) -> dict:
+    """The old processor's query of one day as the design notes describe it: the shot-zone
+    query over the WHOLE play-by-play table so far (here from the first day of the range to
+    `day`), pulled into pandas, the day's rows kept there. Its cost grows with history."""
+    frame = con.execute(sqlvariants.pass2_source_query(), bounds(first, day)).fetchdf()
+    kept = frame[frame["game_date"] == day]
+    return {"rows_pulled": len(frame), "rows_kept": len(kept)}
 
 
 # -- B: Pass 2 as shipped, and its parts ---------------------------------------------------
@@ -112,6 +144,16 @@ def pass2_query_only(con, start: dt.date, end: dt.date) -> dict:
         bounds(start, end),
     )
     return {"rows": con.execute("select count(*) from bench_source").fetchone()[0]}
+
+
+def null_shot_zones(con) -> None:
+    """The table as before Pass 2's first run: Pass 1's rows, their shot zones NULL."""
+    assignments = ", ".join(f"{c} = null" for c in SHOT_ZONE_COLUMNS)
+    con.execute(
+        f"update nba_analytics.player_game_summary set {assignments}, "  # noqa: S608
+        "shot_zones_processed_at = null"
+    )
+    con.execute("checkpoint")
 
 
 def pass2_merge_only(con, start: dt.date, end: dt.date) -> dict:

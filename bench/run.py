@@ -4,10 +4,15 @@ Builds seed-scale demo data (2021-10-01 .. 2024-05-01, 944 days) in a fresh ware
 under bench/results/tmp/ (with a fresh Airflow next to it) and measures, in one run, on
 the same data (each timing the median of --repeat runs, with its spread):
 
-  A  the old pattern: per game day, the shot-zone query of that day into pandas, merged
-     into the table row by row from Python;
-  B  Pass 2 as shipped: the batched statement over the whole range (its query and its
-     MERGE also timed apart), and at 1/8, 1/4, 1/2 and all of the range;
+  A  the old per-day pattern: per game day, the shot-zone query of that day pulled into
+     pandas, then merged into the table row by row from Python; its two parts timed apart
+     (A1 the per-day queries into pandas, with today's query narrowed to the day; A2 the
+     row-by-row writes), and A0, the old processor's heavy query as the design notes
+     describe it (over the whole play-by-play table so far, into pandas), sampled at a few
+     positions of the range and projected over all of its days;
+  B  Pass 2 as shipped: the batched statement over the whole range on Pass 1's rows with
+     NULL shot zones (a first run; its query and its MERGE also timed apart), and at 1/8,
+     1/4, 1/2 and all of the range (re-runs over rows that hold the same values);
   C  floors for B: one GROUP BY per player-game over the shot rows (query), a plain
      INSERT of as many rows into an empty copy of the table (write);
   D  Pass 1 (then Pass 2) through Airflow over the range, with dag.test() and with the
@@ -240,6 +245,53 @@ def run_scheduler(params: dict, repeat: int, warehouse, work: Path) -> dict:
     return {"pass1": p1, "pass2": p2, "both": total}
 
 
+def split_old_pattern(a_old) -> tuple:
+    """A's two parts, as Timings of their own, from the same runs (each run times them)."""
+    from bench.measures import Timing
+
+    queries = Timing("A1: its per-day queries into pandas")
+    writes = Timing("A2: its row-by-row writes")
+    for parts in a_old.runs:
+        queries.seconds.append(parts["queries_into_pandas_s"])
+        writes.seconds.append(parts["row_by_row_writes_s"])
+    queries.counted = {"queries": a_old.counted["queries"]}
+    writes.counted = {"row_statements": a_old.counted["row_statements"]}
+    return queries, writes
+
+
+def sample_heavy_query(con, days: list[dt.date], runs: int) -> dict:
+    """A0 at 6 positions of the range (its cost grows with the history before each day),
+    then the sum over every day, by linear interpolation between the samples."""
+    import statistics
+
+    from bench.measures import old_heavy_query
+
+    positions = sorted({0, *(round((len(days) - 1) * f) for f in (0.1, 0.25, 0.5, 0.75, 1.0))})
+    samples = []
+    for i in positions:
+        seconds = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            counted = old_heavy_query(con, days[0], days[i])
+            seconds.append(time.perf_counter() - started)
+        samples.append(
+            {
+                "position": i,
+                "day": str(days[i]),
+                "median_s": round(statistics.median(seconds), 4),
+                **counted,
+            }
+        )
+        print(
+            f"  A0 day {i + 1}/{len(days)} ({days[i]}): {samples[-1]['median_s']:.3f} s", flush=True
+        )
+    total = 0.0
+    for a, b in zip(samples, samples[1:], strict=False):
+        total += (a["median_s"] + b["median_s"]) / 2 * (b["position"] - a["position"])
+    total += samples[0]["median_s"]
+    return {"samples": samples, "projected_total_s": round(total, 1), "days": len(days)}
+
+
 def run_nightly_with_stale_days(warehouse, days: list[dt.date], stale: int = 5) -> dict:
     """Five game days before the last one are re-delivered (late corrections); then the
     nightly runs of the last game day: Pass 1 (its interval, through dag.test with the
@@ -304,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         [sys.executable, "-m", "airflow", "db", "migrate"], check=True, capture_output=True
     )
 
-    from bench import measures, report
+    from bench import measures, report, sqlvariants
     from bench.measures import repeat
     from nba_backfill import pass1
     from nba_backfill.checksum import table_checksum
@@ -355,9 +407,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print("[B, C] Pass 2's statement, its parts and their floors (one connection)", flush=True)
     b_total = repeat(
-        "B: Pass 2 statement (query + MERGE)",
+        "B: Pass 2 statement, first run (query + MERGE)",
         args.repeat,
         lambda: measures.pass2_statement(con, start, end),
+        before=lambda: measures.null_shot_zones(con),
     )
     f_status = repeat(
         "F: staleness statement over the range",
@@ -375,9 +428,10 @@ def main(argv: list[str] | None = None) -> int:
         lambda: measures.pass2_query_only(con, start, end),
     )
     b_merge = repeat(
-        "B: its MERGE (from the materialised query)",
+        "B: its MERGE into NULL zones (materialised)",
         args.repeat,
         lambda: measures.pass2_merge_only(con, start, end),
+        before=lambda: measures.null_shot_zones(con),
     )
     c_query = repeat(
         "C: GROUP BY floor (shots per player-game)",
@@ -401,12 +455,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         scaling[str(fraction)] = {"end_date": str(last), **timing.as_dict()}
 
-    a_old = None
+    a_old = a_queries = a_writes = a_heavy = None
     if not args.skip_old_pattern:
         print("[A] the old pattern: per day, query -> pandas -> row-by-row merge", flush=True)
+        sqlvariants.pass2_source_query()  # compiled once, before any timing
         a_old = repeat(
-            "A: old per-day pattern", args.repeat, lambda: measures.old_pattern(con, days)
+            "A: old per-day pattern (A1 + A2)",
+            args.repeat,
+            lambda: measures.old_pattern(con, days),
+            before=lambda: measures.null_shot_zones(con),
         )
+        a_queries, a_writes = split_old_pattern(a_old)
+        print("[A0] the old heavy query, sampled: all play-by-play so far, per day", flush=True)
+        a_heavy = sample_heavy_query(con, days, args.repeat)
+    con.close()
     con.close()
     pass2_figures = {}
     if table_checksum(warehouse, start, end) != reference:
@@ -421,6 +483,9 @@ def main(argv: list[str] | None = None) -> int:
     figures.update(
         report.figures(
             a_old=a_old,
+            a_queries=a_queries,
+            a_writes=a_writes,
+            a_heavy=a_heavy,
             b_total=b_total,
             b_query=b_query,
             b_merge=b_merge,

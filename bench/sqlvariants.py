@@ -4,6 +4,8 @@ Pass 1's per-day MERGE widened to a whole range (the set-based floor of Pass 1).
 
 from __future__ import annotations
 
+import functools
+
 import sqlglot
 from sqlglot import exp
 
@@ -20,6 +22,7 @@ def _duckdb(tree: exp.Expression) -> str:
     return transpile_to_duckdb(tree.sql("bigquery"), IDS).text
 
 
+@functools.cache
 def pass2_source_query() -> str:
     """The SELECT that Pass 2's MERGE merges (all 14 columns per player-game)."""
     merge = _tree("pass2/merge_shot_zones")

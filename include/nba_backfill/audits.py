@@ -15,7 +15,7 @@ from nba_backfill.config import Settings
 from nba_backfill.days import DayRange
 from nba_backfill.warehouse import Warehouse
 
-MAX_LISTED = 10
+MAX_LISTED = 20
 
 
 class AuditError(RuntimeError):
@@ -221,13 +221,69 @@ def audit_pass2(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
                 "duplicate_events": "re-delivered play-by-play rows (counted once)",
                 "prefixed_lookups": "rows with id-prefixed lookups (prefix stripped)",
                 "games_without_pbp": "games without play-by-play (shot zones NULL)",
-                "unmatched_shooters": "shots by a player on neither roster (not written)",
                 "shots_without_shooter": "shots without a shooter (no shot, no block)",
                 "undated_events": "rows without processed_at (never picked over a dated delivery)",
             },
         )
     )
+    checks.insert(0, unmatched_check(warehouse, bounds, labels, cfg, figures))
     return AuditReport(day_range, checks, figures)
+
+
+def unmatched_check(warehouse, bounds, labels, cfg: Settings, figures: dict) -> Check:
+    """Shots Pass 2 credits to nobody (audit/pbp_unmatched_players.sql): by players that
+    resolve to no roster player of their game, or in games that have no roster at all.
+    Above NBA_PASS2_MAX_UNMATCHED_SHARE the run fails, naming the players and games."""
+    rows = warehouse.run("audit/pbp_unmatched_players", bounds, labels=labels).rows
+    (totals,) = [r for r in rows if r["kind"] == "totals"]
+    shots = (totals["shots"] or 0) + (totals["shots_without_roster"] or 0)
+    lost = (totals["unmatched_shots"] or 0) + (totals["shots_without_roster"] or 0)
+    share = lost / shots if shots else 0.0
+    figures.update(
+        pbp_shots=shots,
+        unmatched_shots=totals["unmatched_shots"] or 0,
+        games_without_roster=totals["games_without_roster"] or 0,
+        shots_without_roster=totals["shots_without_roster"] or 0,
+        unmatched_share=share,
+    )
+    limit = cfg.pass2_max_unmatched_share
+    details = [
+        f"{r['game_date']} {r['game_id']}: play-by-play shots ({r['shots']}) but no gamebook or "
+        "balldontlie row at all: load the game's box score"
+        for r in rows
+        if r["kind"] == "game"
+    ] + [
+        f"{r['player_name'] or r['player_lookup']!r} (key {r['player_key'] or '-'}, team "
+        f"{r['team_abbr'] or '-'}) matches no roster player of his game: {r['shots']:,} "
+        f"shot(s) credited to nobody in {r['games']:,} game(s), "
+        + (
+            f"{r['game_id']} ({r['game_date']})"
+            if r["games"] == 1
+            else f"the first {r['game_id']} ({r['game_date']}), the last on {r['last_date']}"
+        )
+        for r in rows
+        if r["kind"] == "player"
+    ]
+    passed = share <= limit
+    if not passed:
+        details.append(
+            "a play-by-play player counts when his key (the name, accents folded, a-z only) is "
+            "a roster player's of his game, or differs from one player of his team by a "
+            "generational suffix only (jr, sr, ii, iii, iv, v): load the missing box scores "
+            "(python -m nba_backfill.cli load DIR) or correct the names; raise "
+            "NBA_PASS2_MAX_UNMATCHED_SHARE only knowingly"
+        )
+    return Check(
+        "play-by-play shots credited to a roster player",
+        passed,
+        f"{share:.2%} of {shots:,} shots credited to nobody (limit {limit:.1%})"
+        + (
+            f"; {figures['games_without_roster']} game(s) without a roster"
+            if figures["games_without_roster"]
+            else ""
+        ),
+        details,
+    )
 
 
 def completeness_check(

@@ -65,6 +65,9 @@ class Settings:
     # Pass 2 audit: the least share of active player-games whose shot zones must agree
     # with the box score (real feeds carry scorer corrections, so not 1.0).
     pass2_min_match_rate: float = 0.98
+    # Pass 2 audit: the largest share of play-by-play shots that may be credited to nobody
+    # (a player who resolves to no roster player of his game, a game without a roster).
+    pass2_max_unmatched_share: float = 0.005
     # Staleness: how many days back from what a run was asked for (and from today) a
     # run looks for days its pass left stale (late corrections, lost asset events).
     stale_lookback_days: int = 42
@@ -123,6 +126,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         null_minutes_min_share=_float(env, "NBA_NULL_MINUTES_MIN_SHARE", d.null_minutes_min_share),
         null_minutes_max_share=_float(env, "NBA_NULL_MINUTES_MAX_SHARE", d.null_minutes_max_share),
         pass2_min_match_rate=_float(env, "NBA_PASS2_MIN_MATCH_RATE", d.pass2_min_match_rate),
+        pass2_max_unmatched_share=_float(
+            env, "NBA_PASS2_MAX_UNMATCHED_SHARE", d.pass2_max_unmatched_share
+        ),
         stale_lookback_days=_int(env, "NBA_STALE_LOOKBACK_DAYS", d.stale_lookback_days),
         pass2_max_wait_minutes=_int(env, "NBA_PASS2_MAX_WAIT_MINUTES", d.pass2_max_wait_minutes),
         duckdb_lock_timeout_s=_float(env, "NBA_DUCKDB_LOCK_TIMEOUT_S", d.duckdb_lock_timeout_s),
@@ -133,6 +139,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             "NBA_NULL_MINUTES_MIN_SHARE / NBA_NULL_MINUTES_MAX_SHARE must satisfy "
             f"0 <= min <= max <= 1 (got {settings.null_minutes_min_share}, "
             f"{settings.null_minutes_max_share})"
+        )
+    if not 0 <= settings.pass2_max_unmatched_share <= 1:
+        raise ConfigError(
+            f"NBA_PASS2_MAX_UNMATCHED_SHARE={settings.pass2_max_unmatched_share} must be "
+            "between 0 and 1"
         )
     if not 0 <= settings.pass2_min_match_rate <= 1:
         raise ConfigError(

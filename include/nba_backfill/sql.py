@@ -1,16 +1,20 @@
 """SQL files: loading, identifier rendering, partition-filter checks and transpiling.
 
 The files under include/sql/ are BigQuery Standard SQL, one statement each. Jinja renders
-identifiers only (`{{ raw }}`, `{{ analytics }}`: the dataset paths); every value is a
-query parameter (`@day`, `@start_date`). This module never sees parameter values.
+identifiers (`{{ raw }}`, `{{ analytics }}`: the dataset paths) and one macro,
+`player_lookup(name, lookup)` (include/sql/macros/player_lookup.sql.j2: the contract's
+player key, written once); every value is a query parameter (`@day`, `@start_date`). This
+module never sees parameter values.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nba_backfill.config import SQL_DIR, validate_dataset, validate_project
 
@@ -57,12 +61,100 @@ def load(name: str) -> str:
     return sql_path(name).read_text()
 
 
-def render(name: str, identifiers: Identifiers) -> str:
-    """The file's BigQuery SQL with identifiers filled in (values stay @parameters)."""
+MACROS = ("macros/player_lookup.sql.j2", "macros/raw_values.sql.j2")
+
+
+# SQL files that other files embed with ctes_of(): part of every compile cache key too
+EMBEDDED = ("pass2/merge_shot_zones",)
+
+
+@functools.cache
+def macros_text() -> str:
+    """The macro files the SQL files call and the files they embed (part of every compile
+    cache key)."""
+    return "\0".join(
+        [(SQL_DIR / name).read_text() for name in MACROS] + [load(name) for name in EMBEDDED]
+    )
+
+
+@functools.cache
+def _jinja():
     import jinja2
 
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    return env.from_string(load(name)).render(**identifiers.template_vars).strip().rstrip(";")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(SQL_DIR)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    for name in MACROS:
+        module = env.get_template(name).module
+        env.globals.update({k: getattr(module, k) for k in dir(module) if not k.startswith("_")})
+    env.globals["ctes_of"] = jinja2.pass_context(_ctes_of)
+    return env
+
+
+def _ctes_of(context, name: str) -> str:
+    """`{{ ctes_of('pass2/merge_shot_zones') }}`: the WITH clause of the query that the
+    MERGE of another SQL file merges from, as BigQuery SQL, so that an audit can select
+    from the very CTEs the statement computes (never a copy that could drift)."""
+    import sqlglot
+    from sqlglot import exp
+
+    text = _jinja().from_string(load(name)).render(**context.get_all()).strip().rstrip(";")
+    merge = sqlglot.parse_one(text, read="bigquery")
+    if not isinstance(merge, exp.Merge):
+        raise ValueError(f"ctes_of({name!r}): not a MERGE statement")
+    using = merge.args["using"]
+    query = using.this if isinstance(using, exp.Subquery) else using
+    with_ = query.args.get("with_") or query.args.get("with")
+    if with_ is None:
+        raise ValueError(f"ctes_of({name!r}): its MERGE reads no WITH query")
+    return with_.sql("bigquery")
+
+
+_IDENTIFIER_RE = re.compile(r"^[a-z_][a-z0-9_]{0,127}$")
+_TYPES = {"STRING", "INT64", "FLOAT64", "BOOL", "DATE", "TIMESTAMP"}
+
+
+def check_template(template: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Extra template variables are identifiers too, never values: a table or column name
+    (lower-case letters, digits, '_'), a column type of the DDL, or lists of those."""
+
+    def ok(value: Any) -> bool:
+        if isinstance(value, str):
+            return bool(_IDENTIFIER_RE.match(value)) or value in _TYPES
+        if isinstance(value, list | tuple):
+            return all(ok(v) for v in value)
+        return False
+
+    for key, value in (template or {}).items():
+        if not ok(value):
+            raise ValueError(f"template variable {key}={value!r} is not an identifier")
+    return dict(template or {})
+
+
+def render(name: str, identifiers: Identifiers, template: Mapping[str, Any] | None = None) -> str:
+    """The file's BigQuery SQL with identifiers filled in (values stay @parameters)."""
+    variables = {**check_template(template), **identifiers.template_vars}
+    return _jinja().from_string(load(name)).render(**variables).strip().rstrip(";")
+
+
+@functools.cache
+def ddl_columns(table: str) -> tuple[tuple[str, str, bool], ...]:
+    """(name, BigQuery type, NOT NULL) of each column of a raw table, in DDL order."""
+    import sqlglot
+
+    if ("raw", table) not in partition_filtered_tables():
+        raise ValueError(f"{table!r} is not a raw table of include/sql/ddl")
+    create = sqlglot.parse_one(render(f"ddl/{table}", Identifiers()), read="bigquery")
+    return tuple(
+        (
+            column.name,
+            column.args["kind"].sql("bigquery").upper(),
+            any(type(c.kind).__name__ == "NotNullColumnConstraint" for c in column.constraints),
+        )
+        for column in create.this.expressions
+    )
 
 
 def ddl_names() -> list[str]:
@@ -133,6 +225,18 @@ def check_partition_filters(tree, identifiers: Identifiers) -> None:
     from sqlglot import exp
 
     required = _required_tables(identifiers)
+    if isinstance(tree, exp.Merge) and isinstance(tree.this, exp.Table):
+        target = tree.this
+        if (target.db.lower(), target.name.lower()) in required:
+            whens = [w for w in tree.find_all(exp.When) if w.args.get("condition") is not None]
+            if not any(
+                _filters_game_date(w.args["condition"], target.alias_or_name, False) for w in whens
+            ):
+                raise PartitionFilterError(
+                    f"Cannot MERGE into table '{target.db}.{target.name}' without a filter over "
+                    "column(s) 'game_date' that can be used for partition elimination in a WHEN "
+                    "clause (the table has require_partition_filter = TRUE)."
+                )
     if isinstance(tree, exp.Create):
         # DDL creates the table; only a CREATE ... AS SELECT reads anything.
         tree = tree.expression
@@ -140,7 +244,7 @@ def check_partition_filters(tree, identifiers: Identifiers) -> None:
             return
     for table in tree.find_all(exp.Table):
         key = (table.db.lower(), table.name.lower())
-        if key not in required:
+        if key not in required or (isinstance(tree, exp.Merge) and table is tree.this):
             continue
         select = table.find_ancestor(exp.Select)
         sources = 0
@@ -167,11 +271,14 @@ class CompiledSql:
 
 
 _PARAM_RE = re.compile(r"(?<![\w@])@(\w+)")
+NFKD_FUNCTION = "nba_nfkd"
 
 
-def compile_bigquery(name: str, identifiers: Identifiers) -> CompiledSql:
+def compile_bigquery(
+    name: str, identifiers: Identifiers, template: Mapping[str, Any] | None = None
+) -> CompiledSql:
     """BigQuery keeps the SQL as written; the partition filter is enforced by BigQuery."""
-    text = render(name, identifiers)
+    text = render(name, identifiers, template)
     head = re.sub(r"--[^\n]*", "", text).lstrip().lower()
     return CompiledSql(
         text=text,
@@ -184,7 +291,10 @@ _TRANSPILED: dict[str, CompiledSql] = {}
 
 
 def compile_duckdb(
-    name: str, identifiers: Identifiers, cache_dir: Path | None = None
+    name: str,
+    identifiers: Identifiers,
+    cache_dir: Path | None = None,
+    template: Mapping[str, Any] | None = None,
 ) -> CompiledSql:
     """The SQL file, rendered and transpiled for DuckDB.
 
@@ -195,18 +305,22 @@ def compile_duckdb(
     can never be used; entries are written atomically.
     """
     import hashlib
+    import json
 
     text = load(name)
+    extra = json.dumps(check_template(template), sort_keys=True)
     key = hashlib.sha256(
-        "\0".join([text, repr(identifiers), _module_source(), _sqlglot_version()]).encode()
+        "\0".join(
+            [text, macros_text(), repr(identifiers), extra, _module_source(), _sqlglot_version()]
+        ).encode()
     ).hexdigest()[:32]
     compiled = _TRANSPILED.get(key)
     if compiled is not None:
         return compiled
     if cache_dir is None:
-        compiled = transpile_to_duckdb(render(name, identifiers), identifiers)
+        compiled = transpile_to_duckdb(render(name, identifiers, template), identifiers)
     else:
-        compiled = _file_cached(name, identifiers, cache_dir, key)
+        compiled = _file_cached(name, identifiers, cache_dir, key, template)
     _TRANSPILED[key] = compiled
     return compiled
 
@@ -223,7 +337,13 @@ def _sqlglot_version() -> str:
     return version("sqlglot")
 
 
-def _file_cached(name: str, identifiers: Identifiers, cache_dir: Path, key: str) -> CompiledSql:
+def _file_cached(
+    name: str,
+    identifiers: Identifiers,
+    cache_dir: Path,
+    key: str,
+    template: Mapping[str, Any] | None,
+) -> CompiledSql:
     import json
     import os
 
@@ -233,7 +353,7 @@ def _file_cached(name: str, identifiers: Identifiers, cache_dir: Path, key: str)
         return CompiledSql(data["text"], tuple(data["parameters"]), data["is_dml"])
     except (OSError, ValueError, KeyError):
         pass
-    compiled = transpile_to_duckdb(render(name, identifiers), identifiers)
+    compiled = transpile_to_duckdb(render(name, identifiers, template), identifiers)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = entry.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(
@@ -260,6 +380,13 @@ def transpile_to_duckdb(text: str, identifiers: Identifiers) -> CompiledSql:
         # Partitioning, clustering and OPTIONS(...) are BigQuery storage settings with no
         # DuckDB equivalent; the partition-filter rule is enforced above instead.
         tree.set("properties", None)
+    for node in list(tree.find_all(exp.Normalize)):
+        # DuckDB has no NORMALIZE(x, NFKD): the warehouse's connections have nba_nfkd,
+        # Unicode NFKD by pyarrow (duckdb_backend.NFKD_FUNCTION)
+        form = node.args.get("form")
+        if form is None or form.name.upper() != "NFKD":
+            raise ValueError(f"only NORMALIZE(x, NFKD) runs on DuckDB, not {node.sql('bigquery')}")
+        node.replace(exp.Anonymous(this=NFKD_FUNCTION, expressions=[node.this]))
     params = tuple(dict.fromkeys(p.name for p in tree.find_all(exp.Parameter)))
     is_dml = isinstance(tree, exp.Merge | exp.Insert | exp.Update | exp.Delete)
     return CompiledSql(text=tree.sql("duckdb", comments=False), parameters=params, is_dml=is_dml)

@@ -132,9 +132,21 @@ CASES = [
      {"kevdur": {"team_abbr": "XXX", "opponent_team_abbr": None, "home_game": None}}),
     ("lookup from the name when none is delivered", [G("Shaquille O'Neal", player_lookup=None)],
      {"shaquilleoneal": {"player_full_name": "Shaquille O'Neal"}}),
-    ("a delivered lookup with digits and punctuation", [G("Jalen J", player_lookup="1630552Jalen-Johnson")],
-     {"jalenjohnson": {"player_full_name": "Jalen J"}}),
-    ("a lookup of nothing but digits: dropped", [G("1234", player_lookup="1234"), G("Kev Dur", **line(10))],
+    ("the key is made from the name, not from the delivered lookup",
+     [G("Bojan Bogdanović", player_lookup="bojanbogdanovi")],
+     {"bojanbogdanovic": {"player_full_name": "Bojan Bogdanović"}}),
+    ("accents folded: ć č ņ ģ ö İ",
+     [G("Nikola Jokić"), G("Luka Dončić"), G("Kristaps Porziņģis"), G("Dennis Schröder"),
+      G("Ersan İlyasova")],
+     {"nikolajokic": {}, "lukadoncic": {}, "kristapsporzingis": {}, "dennisschroder": {},
+      "ersanilyasova": {}}),
+    ("apostrophes, hyphens, dots and suffixes dropped as characters",
+     [G("D'Angelo Russell"), G("Karl-Anthony Towns"), G("P.J. Tucker"), G("Tim Hardaway Jr.")],
+     {"dangelorussell": {}, "karlanthonytowns": {}, "pjtucker": {}, "timhardawayjr": {}}),
+    ("the delivered lookup when the name gives nothing",
+     [G("", player_lookup="1630552Jalen-Johnson"), G(None, player_lookup="Dončić")],
+     {"jalenjohnson": {"player_full_name": ""}, "doncic": {"player_full_name": None}}),
+    ("a name and lookup of nothing but digits: dropped", [G("1234", player_lookup="1234"), G("Kev Dur", **line(10))],
      {"kevdur": {"points": 10}}),
 ]  # fmt: skip
 
@@ -149,8 +161,8 @@ def team_of(index: int, team: str) -> str:
     )
 
 
-def lookup_of(name: str) -> str:
-    return "".join(c for c in name.lower() if "a" <= c <= "z")
+def lookup_of(name: str | None) -> str:
+    return "".join(c for c in (name or "").lower() if "a" <= c <= "z")
 
 
 @pytest.fixture(scope="module")

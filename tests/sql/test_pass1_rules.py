@@ -330,7 +330,7 @@ def test_null_or_unknown_status_is_decided_by_the_minutes(warehouse):
 
 def players(game_id, team, minutes, prefix, count=5):
     return [
-        gamebook(game_id, team, f"{prefix} {i}", f"{prefix}{'abcde'[i]}", minutes=minutes,
+        gamebook(game_id, team, f"{prefix} {'abcde'[i]}", f"{prefix}{'abcde'[i]}", minutes=minutes,
                  **line(2, 1, 2, 0, 0, 0, 0))
         for i in range(count)
     ]  # fmt: skip

@@ -229,9 +229,9 @@ def merged(tmp_path_factory):
         game = game_of(index)
         schedules.append(schedule(game))
         roster += [
-            gamebook(game, f"A{index:02d}", "Kevin D", "kd"),
-            gamebook(game, f"A{index:02d}", "James H", "jh"),
-            gamebook(game, f"H{index:02d}", "Brook L", "bl"),
+            gamebook(game, f"A{index:02d}", "K.D.", "kd"),
+            gamebook(game, f"A{index:02d}", "J.H.", "jh"),
+            gamebook(game, f"H{index:02d}", "B.L.", "bl"),
         ]
         for spec in specs:
             events += build(index, spec)

@@ -86,12 +86,22 @@ def test_queries_with_a_partition_filter_pass_and_filter(query, games, warehouse
 
 def test_every_sql_file_compiles_for_both_engines():
     from nba_backfill.config import SQL_DIR
+    from nba_backfill.sql import ddl_columns
 
     names = [str(p.relative_to(SQL_DIR).with_suffix("")) for p in SQL_DIR.rglob("*.sql")]
     assert len(names) >= 10
+    columns = [[name, kind] for name, kind, _ in ddl_columns("nbac_schedule")]
+    loading = {  # the load statements are made for one raw table's staged file
+        "table": "nbac_schedule",
+        "staging": "_load_nbac_schedule_0123abcd",
+        "columns": columns,
+        "staged": [name for name, _ in columns],
+        "required": [name for name, _, needed in ddl_columns("nbac_schedule") if needed],
+    }
     for name in names:
-        duck = compile_duckdb(name, IDS)
-        big = compile_bigquery(name, Identifiers(project="my-project"))
+        template = loading if name.startswith("load/") else None
+        duck = compile_duckdb(name, IDS, template=template)
+        big = compile_bigquery(name, Identifiers(project="my-project"), template)
         assert duck.parameters == big.parameters, name
         assert duck.is_dml == big.is_dml, name
 

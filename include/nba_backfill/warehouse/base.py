@@ -12,11 +12,19 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from nba_backfill.sql import Identifiers
 
 _LABEL_RE = re.compile(r"[^a-z0-9_-]")
+STAGING_RE = re.compile(r"^_load_[a-z_]+_[0-9a-f]{8}$")
+
+
+def check_staging_name(staging: str) -> str:
+    if not STAGING_RE.match(staging):
+        raise ValueError(f"{staging!r} is not a staging table name of the loader")
+    return staging
 
 
 class QueryError(RuntimeError):
@@ -95,8 +103,19 @@ class Warehouse(ABC):
         params: Mapping[str, Any] | None = None,
         *,
         labels: Mapping[str, str] | None = None,
+        template: Mapping[str, Any] | None = None,
     ) -> QueryResult:
-        """Run include/sql/<sql_name>.sql; SELECT -> rows, DML -> affected_rows."""
+        """Run include/sql/<sql_name>.sql; SELECT -> rows, DML -> affected_rows.
+        `template`: extra identifiers the file renders (a table, columns), never values."""
+
+    @abstractmethod
+    def stage_file(self, path: Path, staging: str, file_format: str) -> list[str]:
+        """Copy a raw file ('csv' with a header row, gzipped or not, or 'parquet') into a
+        new staging table of the raw dataset, as it is; returns the file's column names."""
+
+    @abstractmethod
+    def drop_staging(self, staging: str) -> None:
+        """Drop a staging table of stage_file (if it exists)."""
 
     def apply_schema(self) -> list[str]:
         """Create the datasets and tables of include/sql/ddl if they do not exist."""

@@ -218,8 +218,9 @@ class BigQueryWarehouse(Warehouse):
         *,
         labels: Mapping[str, Any] | None = None,
         dry_run: bool = False,
+        template: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self._compile(sql_name, params, labels=labels, dry_run=dry_run)[1]
+        return self._compile(sql_name, params, labels=labels, dry_run=dry_run, template=template)[1]
 
     def _compile(
         self,
@@ -228,8 +229,9 @@ class BigQueryWarehouse(Warehouse):
         *,
         labels: Mapping[str, Any] | None = None,
         dry_run: bool = False,
+        template: Mapping[str, Any] | None = None,
     ) -> tuple[CompiledSql, dict[str, Any]]:
-        compiled = compile_bigquery(sql_name, self.identifiers)
+        compiled = compile_bigquery(sql_name, self.identifiers, template)
         bound = check_parameters(sql_name, compiled.parameters, params or {})
         return compiled, build_job_configuration(
             compiled.text,
@@ -245,8 +247,9 @@ class BigQueryWarehouse(Warehouse):
         params: Mapping[str, Any] | None = None,
         *,
         labels: Mapping[str, str] | None = None,
+        template: Mapping[str, Any] | None = None,
     ) -> QueryResult:
-        compiled, configuration = self._compile(sql_name, params, labels=labels)
+        compiled, configuration = self._compile(sql_name, params, labels=labels, template=template)
         mode = _JOB_MODE.get()
         if mode is not None and compiled.is_dml and not mode.collected:
             if mode.event is not None:
@@ -399,6 +402,45 @@ class BigQueryWarehouse(Warehouse):
             ref = bigquery.Dataset(f"{self.project}.{dataset}")
             ref.location = self.location
             client.create_dataset(ref, exists_ok=True)
+
+    def stage_file(self, path, staging: str, file_format: str) -> list[str]:
+        """A load job of the file into a staging table of the raw dataset: a CSV with every
+        column as STRING (its header names them; checked and cast by SQL afterwards), a
+        Parquet file with its own types. A gzipped CSV is unzipped on the way up."""
+        import csv
+        import gzip
+
+        from google.cloud import bigquery
+
+        from nba_backfill.warehouse.base import check_staging_name
+
+        client = self.hook.get_client(project_id=self.project, location=self.location)
+        destination = f"{self.project}.{self.identifiers.raw_dataset}.{check_staging_name(staging)}"
+        opener = gzip.open if str(path).endswith(".gz") else open
+        if file_format == "csv":
+            with opener(path, "rt", newline="", encoding="utf-8") as f:
+                header = next(csv.reader(f), [])
+            config = bigquery.LoadJobConfig(
+                source_format=bigquery.SourceFormat.CSV,
+                skip_leading_rows=1,
+                schema=[bigquery.SchemaField(name, "STRING") for name in header],
+                allow_quoted_newlines=True,
+            )
+        else:
+            config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.PARQUET)
+        with opener(path, "rb") as data:
+            job = client.load_table_from_file(data, destination, job_config=config)
+            job.result()
+        return [field.name for field in client.get_table(destination).schema]
+
+    def drop_staging(self, staging: str) -> None:
+        from nba_backfill.warehouse.base import check_staging_name
+
+        client = self.hook.get_client(project_id=self.project, location=self.location)
+        client.delete_table(
+            f"{self.project}.{self.identifiers.raw_dataset}.{check_staging_name(staging)}",
+            not_found_ok=True,
+        )
 
     def load_arrow(self, table: str, data, *, replace_dates: bool = False) -> int:
         """Append an Arrow table to a raw table with a load job (demo data, fixtures).

@@ -26,11 +26,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from nba_backfill.sql import Identifiers, compile_duckdb
+from nba_backfill.sql import NFKD_FUNCTION, Identifiers, compile_duckdb
 from nba_backfill.warehouse.base import (
     QueryResult,
     Warehouse,
     check_parameters,
+    check_staging_name,
     query_error,
 )
 
@@ -40,6 +41,22 @@ log = logging.getLogger(__name__)
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "Could not set lock on file" in text or "Conflicting lock" in text
+
+
+def _nfkd(values):
+    import pyarrow.compute as pc
+
+    return pc.utf8_normalize(values, "NFKD")
+
+
+def register_functions(con) -> None:
+    """What the transpiled SQL calls that DuckDB lacks: NORMALIZE(x, NFKD) of BigQuery, as
+    `nba_nfkd` (Unicode NFKD by pyarrow, vectorised)."""
+    from duckdb import sqltypes
+
+    con.create_function(
+        NFKD_FUNCTION, _nfkd, [sqltypes.VARCHAR], sqltypes.VARCHAR, type="arrow", side_effects=False
+    )
 
 
 class LockTimeout(TimeoutError):
@@ -172,6 +189,7 @@ class DuckDBWarehouse(Warehouse):
                     delay = min(delay * 2, 0.5)
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET enable_progress_bar = false")
+            register_functions(con)
         except BaseException:
             lock.release()
             raise
@@ -184,10 +202,11 @@ class DuckDBWarehouse(Warehouse):
         params: Mapping[str, Any] | None = None,
         *,
         labels: Mapping[str, str] | None = None,
+        template: Mapping[str, Any] | None = None,
     ) -> QueryResult:
         import duckdb
 
-        compiled = compile_duckdb(sql_name, self.identifiers, self.sql_cache_dir)
+        compiled = compile_duckdb(sql_name, self.identifiers, self.sql_cache_dir, template)
         bound = check_parameters(sql_name, compiled.parameters, params or {})
         started = time.perf_counter()
         con = self.connect()
@@ -265,31 +284,34 @@ class DuckDBWarehouse(Warehouse):
         finally:
             con.close()
 
+    def stage_file(self, path: Path, staging: str, file_format: str) -> list[str]:
+        staged = f'"{self.identifiers.raw_dataset}"."{check_staging_name(staging)}"'
+        reader = {
+            "csv": "read_csv($path, header = true, all_varchar = true)",
+            "parquet": "read_parquet($path)",
+        }[file_format]
+        con = self.connect()
+        try:
+            con.execute(
+                f"create table {staged} as select * from {reader}",  # noqa: S608 (identifiers)
+                {"path": str(path)},
+            )
+            return [row[0] for row in con.execute(f"describe {staged}").fetchall()]
+        finally:
+            con.close()
+
+    def drop_staging(self, staging: str) -> None:
+        con = self.connect()
+        try:
+            con.execute(
+                f'drop table if exists "{self.identifiers.raw_dataset}"."{check_staging_name(staging)}"'
+            )
+        finally:
+            con.close()
+
     def checkpoint(self) -> None:
         con = self.connect()
         try:
             con.execute("checkpoint")
-        finally:
-            con.close()
-
-    def load_csv(self, table: str, path: str | Path) -> int:
-        """Load a CSV in the contract's layout (header row; missing columns -> NULL)."""
-        target = self._raw_table(table)
-        con = self.connect()
-        try:
-            con.execute("begin")
-            count = f"select count(*) from {target}"  # noqa: S608 (validated identifier)
-            before = con.execute(count).fetchone()[0]
-            con.execute(
-                f"insert into {target} by name "  # noqa: S608 (validated identifier)
-                "select * from read_csv($path, header = true, all_varchar = true)",
-                {"path": str(path)},
-            )
-            after = con.execute(count).fetchone()[0]
-            con.execute("commit")
-            return after - before
-        except Exception:
-            con.execute("rollback")
-            raise
         finally:
             con.close()

@@ -1,10 +1,9 @@
--- Audit figures: the messes in the range's play-by-play (Final games only), counted. Each
+-- Audit figures: the messes in the range's play-by-play, counted. Each
 -- one gets the contract's behaviour in Pass 2 (include/sql/pass2/merge_shot_zones.sql);
 -- none fails the run.
 --   duplicate_events   re-delivered rows of an event_id (counted once by Pass 2)
 --   prefixed_lookups   rows whose player lookups carry a numeric id prefix (stripped)
 --   fallback_events    rows from nbacom_fallback (counted in pbp_fallback_events)
---   unmatched_shooters shots whose shooter has no row in the game (not written)
 --   shots_without_shooter rows typed shot without player_1 (no shot, no block credited)
 --   undated_events     rows without processed_at (never picked over a dated delivery)
 -- Parameters: @start_date, @end_date (DATE, inclusive).
@@ -16,16 +15,11 @@ pbp as (
     lower(trim(p.event_type)) as event_type,
     lower(trim(p.data_source)) as data_source,
     p.processed_at,
+    p.player_1_name,
     p.player_1_lookup,
     p.player_2_lookup
   from {{ raw }}.bigdataball_play_by_play as p
   where p.game_date between @start_date and @end_date
-),
-
-players as (
-  select distinct game_id, player_lookup
-  from {{ analytics }}.player_game_summary
-  where game_date between @start_date and @end_date
 )
 
 select
@@ -34,10 +28,6 @@ select
   count(*) - count(distinct pbp.event_id) as duplicate_events,
   countif(regexp_contains(pbp.player_1_lookup, r'^[0-9]') or regexp_contains(pbp.player_2_lookup, r'^[0-9]')) as prefixed_lookups,
   countif(pbp.data_source = 'nbacom_fallback') as fallback_events,
-  countif(pbp.event_type = 'shot' and pbp.player_1_lookup is not null and pl.player_lookup is null) as unmatched_shooters,
-  countif(pbp.event_type = 'shot' and coalesce(regexp_replace(lower(pbp.player_1_lookup), r'[^a-z]', ''), '') = '') as shots_without_shooter,
+  countif(pbp.event_type = 'shot' and not regexp_contains(coalesce(pbp.player_1_name, pbp.player_1_lookup, ''), r'\pL')) as shots_without_shooter,
   countif(pbp.processed_at is null) as undated_events
 from pbp
-left join players as pl
-  on pl.game_id = pbp.game_id
-  and pl.player_lookup = regexp_replace(lower(pbp.player_1_lookup), r'[^a-z]', '')

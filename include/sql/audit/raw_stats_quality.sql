@@ -28,7 +28,7 @@ stats as (
   select
     'nbac_gamebook' as source,
     g.game_id,
-    regexp_replace(lower(coalesce(g.player_lookup, g.player_name)), r'[^a-z]', '') as player_lookup,
+    {{ player_lookup('g.player_name', 'g.player_lookup') }} as player_lookup,
     lower(trim(g.player_status)) as player_status,
     trim(g.minutes) as minutes,
     upper(trim(g.team_abbr)) as team_abbr,
@@ -60,7 +60,7 @@ stats as (
   select
     'bdl_boxscores' as source,
     b.game_id,
-    regexp_replace(lower(coalesce(b.player_lookup, b.player_full_name)), r'[^a-z]', '') as player_lookup,
+    {{ player_lookup('b.player_full_name', 'b.player_lookup') }} as player_lookup,
     'active' as player_status,
     trim(b.minutes) as minutes,
     upper(trim(b.team_abbr)) as team_abbr,

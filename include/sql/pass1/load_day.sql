@@ -7,8 +7,9 @@
 -- Rules (data-contract.md, "Pass 1 columns"), and the choices made where it is silent:
 -- * Only games with a `Final` schedule row are loaded; a malformed Final schedule row
 --   (game_id not YYYYMMDD_AWAY_HOME of its date and teams) rejects the whole day.
--- * player_lookup is normalised again (lower case, a-z only: this also strips the
---   numeric id prefixes some feeds add); rows left without a lookup are dropped.
+-- * player_lookup is the contract's key, made from the player's name (accents folded,
+--   lower case, a-z only; the delivered lookup only when the name gives nothing: see
+--   include/sql/macros/player_lookup.sql.j2); rows left without a key are dropped.
 -- * Duplicate raw rows of a (game_id, player_lookup) keep the latest processed_at; ties
 --   (identical re-deliveries) are broken by minutes then points so the pick is stable.
 -- * Precedence per game: a game with any gamebook row takes all of its rows from the
@@ -72,7 +73,7 @@ using (
   gamebook_rows as (
     select
       g.game_id,
-      regexp_replace(lower(coalesce(g.player_lookup, g.player_name)), r'[^a-z]', '') as player_lookup,
+      {{ player_lookup('g.player_name', 'g.player_lookup') }} as player_lookup,
       g.player_name as player_full_name,
       upper(trim(g.team_abbr)) as team_abbr,
       lower(trim(g.player_status)) as player_status,
@@ -102,7 +103,7 @@ using (
   bdl_rows as (
     select
       b.game_id,
-      regexp_replace(lower(coalesce(b.player_lookup, b.player_full_name)), r'[^a-z]', '') as player_lookup,
+      {{ player_lookup('b.player_full_name', 'b.player_lookup') }} as player_lookup,
       b.player_full_name,
       upper(trim(b.team_abbr)) as team_abbr,
       'active' as player_status,

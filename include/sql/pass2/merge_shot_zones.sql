@@ -19,10 +19,19 @@
 --   engines); a row without event_id is identified by game_id and event_sequence.
 -- * A game "has play-by-play" when the feed has any row for it: every roster player then
 --   gets integers (0 where nothing happened). A game without any row keeps NULLs.
--- * Lookups are normalised as in Pass 1 (lower case, a-z only), which also strips the
---   numeric player-id prefixes of 2024-25+ feeds (1630552jalenjohnson -> jalenjohnson).
--- * A shot: event_type 'shot' with shot_made, shot_distance and a shooter (player_1). An
---   event without a shooter is no shot at all: it credits no block either.
+-- * Players are identified as in Pass 1: the contract's key made from the name (accents
+--   folded, lower case, a-z only, so 1630552jalenjohnson -> jalenjohnson; see
+--   include/sql/macros/player_lookup.sql.j2). Each play-by-play player (name, lookup,
+--   team) is resolved to the game's roster: the same key, else the one roster player of
+--   the same team (of the game, when the event names no team) whose key is the same once
+--   a trailing generational suffix (jr, sr, ii, iii, iv, v) is set aside on both sides
+--   ('jimmybutleriii' -> 'jimmybutler'). Two roster players equal without their suffixes
+--   are never merged: neither is matched that way. The row keeps the roster's key; a
+--   player resolved to nobody is credited to nobody (audit/pbp_unmatched_players.sql
+--   names them, and the run fails above NBA_PASS2_MAX_UNMATCHED_SHARE).
+-- * A shot: event_type 'shot' with shot_made, shot_distance and a shooter (player_1: a
+--   name or lookup with a letter in it). An event without a shooter is no shot at all: it
+--   credits no block either.
 -- * Zone: a three by its type first (shot_type '3PT', or '3pt' in event_subtype); the
 --   distance (>= 23.75 ft) makes a three only when shot_type is NULL; otherwise paint
 --   (<= 8.0 ft) or mid_range. So a '2PT' at 24 ft is mid_range, an untyped shot at
@@ -39,8 +48,7 @@
 --   data_source 'nbacom_fallback'.
 -- * Rows: every player on the roster of every Final game of the range, the roster being
 --   Pass 1's (gamebook if the game has any gamebook row, else balldontlie; same lookup
---   normalisation). Play-by-play players on no roster are not written
---   (audit/pbp_quality.sql counts them as unmatched_shooters).
+--   normalisation). Play-by-play players resolved to nobody are not written.
 -- * Where Pass 1 has not written a row yet, the MERGE inserts one with the keys and the
 --   shot zones; Pass 1 completes it later. Rows of the range that no roster produces any
 --   more: a Pass-2-only row is deleted; a row Pass 1 wrote (Pass 1 removes it on its next
@@ -72,7 +80,8 @@ using (
     select
       g.game_id,
       g.game_date,
-      regexp_replace(lower(coalesce(g.player_lookup, g.player_name)), r'[^a-z]', '') as player_lookup,
+      {{ player_lookup('g.player_name', 'g.player_lookup') }} as player_lookup,
+      upper(trim(g.team_abbr)) as team_abbr,
       true as from_gamebook
     from {{ raw }}.nbac_gamebook_player_stats as g
     where g.game_date between @start_date and @end_date
@@ -80,14 +89,15 @@ using (
     select
       b.game_id,
       b.game_date,
-      regexp_replace(lower(coalesce(b.player_lookup, b.player_full_name)), r'[^a-z]', '') as player_lookup,
+      {{ player_lookup('b.player_full_name', 'b.player_lookup') }} as player_lookup,
+      upper(trim(b.team_abbr)) as team_abbr,
       false as from_gamebook
     from {{ raw }}.bdl_player_boxscores as b
     where b.game_date between @start_date and @end_date
   ),
 
   roster as (
-    select distinct f.game_id, f.game_date, r.player_lookup
+    select f.game_id, f.game_date, r.player_lookup, any_value(r.team_abbr) as team_abbr
     from (
       select
         *,
@@ -96,6 +106,24 @@ using (
     ) as r
     join final_games as f on f.game_id = r.game_id and f.game_date = r.game_date
     where r.player_lookup != '' and r.from_gamebook = r.game_in_gamebook
+    group by f.game_id, f.game_date, r.player_lookup
+  ),
+
+  -- the roster's keys with a trailing generational suffix set aside, and whether that
+  -- suffix-free key names one player of the team (of the game) only
+  roster_bases as (
+    select
+      game_id,
+      player_lookup,
+      team_abbr,
+      base,
+      count(*) over (partition by game_id, team_abbr, base) = 1 as one_in_team,
+      count(*) over (partition by game_id, base) = 1 as one_in_game
+    from (
+      select *, regexp_replace(player_lookup, r'(jr|sr|iii|ii|iv|v)$', '') as base
+      from roster
+    )
+    where base != ''
   ),
 
   -- ONE pass over the range's play-by-play: every event's latest delivery, then only
@@ -109,8 +137,12 @@ using (
         lower(trim(p.event_subtype)) as event_subtype,
         p.period,
         p.game_clock,
+        p.player_1_name,
         p.player_1_lookup,
+        p.player_1_team_abbr,
+        p.player_2_name,
         p.player_2_lookup,
+        p.player_2_team_abbr,
         lower(trim(p.player_2_role)) as player_2_role,
         p.shot_made,
         upper(trim(p.shot_type)) as shot_type,
@@ -143,13 +175,17 @@ using (
       game_id,
       period,
       game_clock,
-      regexp_replace(lower(player_1_lookup), r'[^a-z]', '') as player_1,
-      regexp_replace(lower(player_2_lookup), r'[^a-z]', '') as player_2,
+      player_1_name,
+      player_1_lookup,
+      player_1_team_abbr,
+      player_2_name,
+      player_2_lookup,
+      player_2_team_abbr,
       player_2_role,
       shot_made,
       data_source,
       event_type = 'shot' and shot_made is not null and shot_distance is not null
-        and coalesce(regexp_replace(lower(player_1_lookup), r'[^a-z]', ''), '') != '' as is_shot,
+        and regexp_contains(coalesce(player_1_name, player_1_lookup, ''), r'\pL') as is_shot,
       event_type = 'free throw' and event_subtype = 'free throw 1/1' as is_ft_1of1,
       case
         when shot_type = '3PT' or event_subtype like '%3pt%' then 'three'
@@ -161,7 +197,7 @@ using (
   ),
 
   -- each shot credits its shooter and, when blocked, its blocker; a 1/1 free throw its
-  -- shooter
+  -- shooter. A credit names the play-by-play player as the feed does (name, lookup, team).
   credits as (
     select *
     from (
@@ -169,24 +205,34 @@ using (
         e.*,
         credit,
         case
-          when credit = 'shooter' then e.player_1
-          when e.is_shot and e.player_2_role = 'block' then e.player_2
-        end as player_lookup
+          when credit = 'shooter' then e.player_1_name
+          when e.is_shot and e.player_2_role = 'block' then e.player_2_name
+        end as pbp_name,
+        case
+          when credit = 'shooter' then e.player_1_lookup
+          when e.is_shot and e.player_2_role = 'block' then e.player_2_lookup
+        end as pbp_lookup,
+        case
+          when credit = 'shooter' then e.player_1_team_abbr
+          when e.is_shot and e.player_2_role = 'block' then e.player_2_team_abbr
+        end as pbp_team
       from classified as e
       cross join unnest(['shooter', 'blocker']) as credit
       where e.is_shot or e.is_ft_1of1
     )
-    where player_lookup != ''
+    where coalesce(pbp_name, pbp_lookup) is not null
   ),
 
-  -- per player and, for the rows an and-one is made of (1/1 free throws and made shots
-  -- that have a period and a clock), per game clock: an and-one is a 1/1 free throw at the
-  -- clock of the same player's made shot; every other row needs no clock and folds into
-  -- one group per player
+  -- per play-by-play player and, for the rows an and-one is made of (1/1 free throws and
+  -- made shots that have a period and a clock), per game clock: an and-one is a 1/1 free
+  -- throw at the clock of the same player's made shot; every other row needs no clock and
+  -- folds into one group per player
   clock_counts as (
     select
       game_id,
-      player_lookup,
+      pbp_name,
+      pbp_lookup,
+      pbp_team,
       and1_part,
       countif(credit = 'shooter' and is_shot and zone = 'paint') as paint_attempts,
       countif(credit = 'shooter' and is_shot and zone = 'paint' and shot_made) as paint_makes,
@@ -215,9 +261,64 @@ using (
         ) as and1_part
       from credits
     )
-    group by game_id, player_lookup, and1_part, if(and1_part, period, null), if(and1_part, game_clock, null)
+    group by
+      game_id, pbp_name, pbp_lookup, pbp_team, and1_part,
+      if(and1_part, period, null), if(and1_part, game_clock, null)
   ),
 
+  -- per play-by-play player (few rows): his counts, and his key
+  pbp_players as (
+    select
+      *,
+      {{ player_lookup('pbp_name', 'pbp_lookup') }} as pbp_key
+    from (
+      select
+        game_id,
+        pbp_name,
+        pbp_lookup,
+        upper(trim(pbp_team)) as pbp_team,
+        sum(paint_attempts) as paint_attempts,
+        sum(paint_makes) as paint_makes,
+        sum(mid_range_attempts) as mid_range_attempts,
+        sum(mid_range_makes) as mid_range_makes,
+        sum(three_attempts_pbp) as three_attempts_pbp,
+        sum(three_makes_pbp) as three_makes_pbp,
+        sum(assisted_fg_makes) as assisted_fg_makes,
+        sum(unassisted_fg_makes) as unassisted_fg_makes,
+        sum(if(and1_part and paint_makes + mid_range_makes + three_makes_pbp > 0, free_throws_1of1, 0)) as and1_count,
+        sum(paint_blocks) as paint_blocks,
+        sum(mid_range_blocks) as mid_range_blocks,
+        sum(three_pt_blocks) as three_pt_blocks,
+        sum(pbp_shot_events) as pbp_shot_events,
+        sum(pbp_fallback_events) as pbp_fallback_events
+      from clock_counts
+      group by game_id, pbp_name, pbp_lookup, upper(trim(pbp_team))
+    )
+  ),
+
+  -- each play-by-play player resolved to the game's roster: the same key, else the one
+  -- roster player of his team (of the game, when the event names no team) equal to him
+  -- once generational suffixes are set aside; NULL when nobody. Each join finds at most
+  -- one row (roster keys are unique per game; a base match needs a base that is unique
+  -- in the team, or in the game), so no player is ever counted twice.
+  resolved as (
+    select
+      p.*,
+      coalesce(exact.player_lookup, by_base.player_lookup) as player_lookup
+    from pbp_players as p
+    left join roster as exact
+      on exact.game_id = p.game_id and exact.player_lookup = p.pbp_key
+    left join roster_bases as by_base
+      on exact.player_lookup is null
+      and by_base.game_id = p.game_id
+      and by_base.base = regexp_replace(p.pbp_key, r'(jr|sr|iii|ii|iv|v)$', '')
+      and (
+        (p.pbp_team is not null and by_base.team_abbr = p.pbp_team and by_base.one_in_team)
+        or (p.pbp_team is null and by_base.one_in_game)
+      )
+  ),
+
+  -- per roster player (two spellings of one player add up)
   player_counts as (
     select
       game_id,
@@ -230,13 +331,14 @@ using (
       sum(three_makes_pbp) as three_makes_pbp,
       sum(assisted_fg_makes) as assisted_fg_makes,
       sum(unassisted_fg_makes) as unassisted_fg_makes,
-      sum(if(and1_part and paint_makes + mid_range_makes + three_makes_pbp > 0, free_throws_1of1, 0)) as and1_count,
+      sum(and1_count) as and1_count,
       sum(paint_blocks) as paint_blocks,
       sum(mid_range_blocks) as mid_range_blocks,
       sum(three_pt_blocks) as three_pt_blocks,
       sum(pbp_shot_events) as pbp_shot_events,
       sum(pbp_fallback_events) as pbp_fallback_events
-    from clock_counts
+    from resolved
+    where player_lookup is not null
     group by game_id, player_lookup
   ),
 

@@ -80,11 +80,22 @@ def cmd_apply_schema(args) -> int:
     return 0
 
 
-def cmd_load_fixtures(args) -> int:
-    warehouse = _local_duckdb()
-    warehouse.apply_schema()
-    for csv in sorted(Path(args.directory).glob("*.csv")):
-        print(f"  nba_raw.{csv.stem}: {warehouse.load_csv(csv.stem, csv)} rows")
+def cmd_load(args) -> int:
+    """Load DIR's raw-table files (csv, csv.gz, parquet) into the warehouse."""
+    from nba_backfill.loading import LoadError, load_directory
+
+    warehouse = _warehouse()
+    directory = Path(args.directory)
+    print(f"Loading {directory} into {warehouse!r}")
+    try:
+        loads = load_directory(warehouse, directory)
+    except LoadError as error:
+        print(f"load failed: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"{sum(x.rows for x in loads):,} rows into {len(loads)} table(s); the passes take the "
+        "days as stale (python -m nba_backfill.cli status --start ... --end ...)"
+    )
     return 0
 
 
@@ -275,9 +286,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("apply-schema", help="create datasets and tables if missing").set_defaults(
         func=cmd_apply_schema
     )
-    p = sub.add_parser("load-fixtures", help="load CSVs in the contract's layout")
-    p.add_argument("directory")
-    p.set_defaults(func=cmd_load_fixtures)
+    p = sub.add_parser(
+        "load",
+        help="load DIR's raw files (<table>.csv, .csv.gz or .parquet, the layout of "
+        "docs/data-contract.md): each replaces the rows of its game dates",
+        description="Load every <raw table>.csv, .csv.gz or .parquet of DIR into the "
+        "warehouse of the nba_warehouse connection. Columns and values are checked against "
+        "the tables' DDL before anything is written; each file then replaces the rows of the "
+        "game dates it holds, in one statement per table (loading the same files again "
+        "changes nothing). See docs/data-contract.md for each table's columns.",
+    )
+    p.add_argument("directory", help="folder with the files, named after their raw tables")
+    p.set_defaults(func=cmd_load)
     sub.add_parser("ensure-pool", help="create/resize the write pool").set_defaults(
         func=cmd_ensure_pool
     )

@@ -12,6 +12,7 @@ import csv
 
 import pytest
 
+from nba_backfill.loading import load_directory
 from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
 from conftest import FIXTURES
@@ -44,8 +45,7 @@ def real_games(warehouse, airflow_db, nba_env):
     # These fixtures list only the players who played: no DNP rows, so the NULL-minutes
     # band of full rosters does not apply to them.
     nba_env(NBA_NULL_MINUTES_MIN_SHARE="0")
-    for name in ("nbac_schedule", "nbac_gamebook_player_stats", "bigdataball_play_by_play"):
-        warehouse.load_csv(name, FIXTURES / f"{name}.csv")
+    load_directory(warehouse, FIXTURES)  # what `python -m nba_backfill.cli load DIR` does
     for day in ("2016-11-30", "2019-11-08"):
         for dag_id in (PASS1_DAG_ID, PASS2_DAG_ID):
             outcome = run_dag(dag_id, {"start_date": day, "end_date": day})

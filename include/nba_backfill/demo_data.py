@@ -42,6 +42,11 @@ dictionary ``take``), and injects the messes real feeds have, each counted in
     processed_at); gamebook and balldontlie rows duplicated with an OLDER copy that
     carries stale stats (the newest copy is the truth);
   - numeric player-id prefixes on play-by-play lookups from the 2024-25 season on;
+  - players spelled differently by the sources (``_identities``): accented names in the
+    box scores and plain ones in the play-by-play (Jokić / Jokic), with the box-score
+    feeds' lookups computed without folding the accents ('nikolajoki'); generational
+    suffixes in one source only (Butler / Butler III). The truth's key is the contract's:
+    the box-score name, accents folded;
   - malformed gamebook minutes strings (truth: minutes_played NULL);
   - games missing from the gamebook (truth comes from balldontlie: active players only,
     no plus_minus) and games without play-by-play (truth: shot-zone columns NULL);
@@ -56,6 +61,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import unicodedata
 import zlib
 
 import numpy as np
@@ -433,6 +440,16 @@ LAST_NAMES = (
 )
 SUFFIXES = ("Jr.", "II", "III", "IV", "Sr.")
 SUFFIX_WEIGHTS = (0.05, 0.015, 0.015, 0.003, 0.002)
+# Players spelled differently by the sources (measured on the real 2017-18 season: 29
+# players with non-ASCII letters in the box scores, 10 in the play-by-play; a suffix in one
+# source only for about 1% of player-games).
+RATE_ACCENTED = 0.05  # box-score name accented, play-by-play name plain
+RATE_PBP_DROPS_SUFFIX = 0.25  # of players with a suffix: none in the play-by-play
+RATE_PBP_ADDS_SUFFIX = 0.006  # of players without: one in the play-by-play
+# letters accented in box-score names: each folds back to its base letter (NFKD)
+ACCENTS = {"c": "ćč", "s": "šś", "z": "žź", "o": "öó", "e": "éë", "a": "áä", "n": "ńņ",
+           "u": "üū", "i": "íï", "g": "ģ", "r": "ř", "y": "ý"}  # fmt: skip
+GENERATIONAL = re.compile(r"(jr|sr|iii|ii|iv|v)$")
 
 # depth rank -> minutes weight (0 = best player of the team)
 MINUTES_BY_RANK = np.array(
@@ -1056,9 +1073,11 @@ class _League:
 
     season: int
     team_start: np.ndarray
-    name: list[str]
-    lookup: list[str]
-    pbp_lookup: list[str]  # with a numeric player-id prefix for some players from 2024-25
+    name: list[str]  # as the box scores spell it (some accented)
+    lookup: list[str]  # the contract's key: the box-score name, accents folded
+    feed_lookup: list[str]  # the lookup the box-score feeds deliver (accents not folded)
+    pbp_name: list[str]  # as the play-by-play spells it (plain; a suffix may differ)
+    pbp_lookup: list[str]  # its key, with a numeric player-id prefix for some from 2024-25
     rank: np.ndarray
     usage: np.ndarray
     three_rate: np.ndarray
@@ -1078,8 +1097,56 @@ class _League:
 
 
 def lookup_of(name: str) -> str:
-    """player_lookup of a name: lower-cased, everything but a-z removed."""
+    """player_lookup of a name (the contract's key): accents folded (Unicode NFKD,
+    combining marks dropped), lower-cased, everything but a-z removed."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return "".join(ch for ch in folded.lower() if "a" <= ch <= "z")
+
+
+def feed_lookup_of(name: str) -> str:
+    """The lookup some feeds deliver: everything but a-z removed, accents NOT folded
+    ('Bojan Bogdanović' -> 'bojanbogdanovi')."""
     return "".join(ch for ch in name.lower() if "a" <= ch <= "z")
+
+
+def _base_key(name: str) -> str:
+    """A name's key with a trailing generational suffix set aside."""
+    return GENERATIONAL.sub("", lookup_of(name))
+
+
+def _accented(name: str, rng) -> str:
+    """The name with one or two letters of its last name accented."""
+    first, _, rest = name.partition(" ")
+    letters = [i for i, ch in enumerate(rest) if ch in ACCENTS]
+    if not letters:
+        return name
+    chars = list(rest)
+    for i in rng.choice(
+        letters, size=min(len(letters), 1 + int(rng.random() < 0.4)), replace=False
+    ):
+        options = ACCENTS[chars[i]]
+        chars[i] = options[rng.integers(len(options))]
+    return f"{first} {''.join(chars)}"
+
+
+def _identities(rng, names: list[str]) -> tuple[list[str], list[str]]:
+    """(box-score names, play-by-play names) of canonical names: some accented in the box
+    scores only, some with a suffix in one source only."""
+    box, pbp = [], []
+    for name in names:
+        plain, suffix = name, None
+        for s in SUFFIXES:
+            if name.endswith(f" {s}"):
+                plain, suffix = name[: -len(s) - 1], s
+        u = rng.random()
+        if suffix and u < RATE_PBP_DROPS_SUFFIX:
+            pbp.append(plain)
+        elif not suffix and u < RATE_PBP_ADDS_SUFFIX:
+            pbp.append(f"{name} {SUFFIXES[rng.integers(3)]}")
+        else:
+            pbp.append(name)
+        box.append(_accented(name, rng) if rng.random() < RATE_ACCENTED else name)
+    return box, pbp
 
 
 def _player_names(rng, n: int) -> list[str]:
@@ -1092,7 +1159,7 @@ def _player_names(rng, n: int) -> list[str]:
         u = rng.random()
         suffix = next((s for s, c in zip(SUFFIXES, cum, strict=True) if u < c), None)
         name = f"{first} {last}" + (f" {suffix}" if suffix else "")
-        key = lookup_of(name)
+        key = _base_key(name)  # no two players alike once suffixes are set aside
         if key not in seen:
             seen.add(key)
             names.append(name)
@@ -1117,18 +1184,21 @@ def _league(seed: int, season: int) -> _League:
     usage = draw("usage", 0.3) * np.where(rank < 3, 1.35, 1.0)
     make = np.clip(np.array(MAKE_MEANS) + rng.normal(0, 0.045, (n, 3)), 0.2, 0.8)
     ft_pct = np.clip(np.array(PROFILE["ft_pct"])[pos] + rng.normal(0, 0.07, n), 0.45, 0.95)
-    lookups = [lookup_of(x) for x in names]
-    pbp_lookups = list(lookups)
+    box_names, pbp_names = _identities(_rng(seed, "identity", season), names)
+    lookups = [lookup_of(x) for x in box_names]
+    pbp_lookups = [lookup_of(x) for x in pbp_names]
     if season >= PREFIX_FROM_SEASON:
         prefixed = np.flatnonzero(rng.random(n) < RATE_PREFIX)
         ids = rng.choice(np.arange(1626000, 1643000), len(prefixed), replace=False)
         for k, pid in zip(prefixed, ids, strict=True):
-            pbp_lookups[k] = f"{pid}{lookups[k]}"
+            pbp_lookups[k] = f"{pid}{pbp_lookups[k]}"
     return _League(
         season=season,
         team_start=team_start,
-        name=names,
+        name=box_names,
         lookup=lookups,
+        feed_lookup=[feed_lookup_of(x) for x in box_names],
+        pbp_name=pbp_names,
         pbp_lookup=pbp_lookups,
         rank=rank,
         usage=usage,
@@ -1974,19 +2044,33 @@ def _game_frame(sims: list[_SimGame]) -> _Frame:
 
 def _universe(leagues: dict[int, _League]) -> tuple[dict[int, int], dict[str, pa.Array]]:
     """All players of all seasons in one index space: offset per season + string columns."""
-    offsets, names, lookups, pbp_lookups = {}, [], [], []
-    for season in sorted(leagues):
-        offsets[season] = len(names)
-        names += leagues[season].name
-        lookups += leagues[season].lookup
-        pbp_lookups += leagues[season].pbp_lookup
-    strings = {
-        "name": pa.array(names, pa.string()),
-        "lookup": pa.array(lookups, pa.string()),
-        "pbp_lookup": pa.array(pbp_lookups, pa.string()),
+    offsets: dict[int, int] = {}
+    columns: dict[str, list[str]] = {
+        k: [] for k in ("name", "lookup", "feed_lookup", "pbp_name", "pbp_lookup")
     }
-    prefixed = np.array([a != b for a, b in zip(lookups, pbp_lookups, strict=True)], bool)
-    return offsets, {**strings, "prefixed": prefixed}
+    for season in sorted(leagues):
+        offsets[season] = len(columns["name"])
+        for key, values in columns.items():
+            values += getattr(leagues[season], key)
+    strings = {k: pa.array(v, pa.string()) for k, v in columns.items()}
+    prefixed = np.array([x[:1].isdigit() for x in columns["pbp_lookup"]], bool)
+    spelled_apart = np.array(
+        [
+            lookup_of(a) != lookup_of(b)
+            for a, b in zip(columns["name"], columns["pbp_name"], strict=True)
+        ],
+        bool,
+    )
+    accented = np.array(
+        [a != feed_lookup_of(n) for a, n in zip(columns["lookup"], columns["name"], strict=True)],
+        bool,
+    )
+    return offsets, {
+        **strings,
+        "prefixed": prefixed,
+        "suffix_apart": spelled_apart,
+        "accented": accented,
+    }
 
 
 def _player_game_frame(sims: list[_SimGame], offsets: dict[int, int]) -> _Frame:
@@ -2193,7 +2277,7 @@ def _gamebook_table(g, pg, truth, uni, game_ids) -> pa.Table:
     cols |= {
         "team_abbr": _take(TEAMS, team),
         "player_name": _take(uni["name"], pg.uref[rows]),
-        "player_lookup": _take(uni["lookup"], pg.uref[rows]),
+        "player_lookup": _take(uni["feed_lookup"], pg.uref[rows]),
         "player_status": _take(STATUSES, pg.status[rows]),
         "dnp_reason": _take(REASONS, pg.reason[rows]),
         "minutes": _take(GAMEBOOK_MINUTES, minutes),
@@ -2226,7 +2310,7 @@ def _bdl_table(g, pg, truth, uni, game_ids) -> pa.Table:
     cols |= {
         "team_abbr": _take(TEAMS, team),
         "player_full_name": _take(uni["name"], pg.uref[rows]),
-        "player_lookup": _take(uni["lookup"], pg.uref[rows]),
+        "player_lookup": _take(uni["feed_lookup"], pg.uref[rows]),
         "minutes": _bdl_minutes(g, pg, rows)[0],
     }
     for column, key in BDL_COLUMNS:
@@ -2290,7 +2374,7 @@ def _pbp_table(g, pg, ev, uni, game_ids) -> tuple[pa.Table, np.ndarray, np.ndarr
     for n in ("1", "2"):
         uref = _event_players(ev, pg, rows, n)
         team = _event_team(ev, g, rows, n)
-        cols[f"player_{n}_name"] = _take(uni["name"], uref)
+        cols[f"player_{n}_name"] = _take(uni["pbp_name"], uref)
         cols[f"player_{n}_lookup"] = _take(uni["pbp_lookup"], uref)
         cols[f"player_{n}_team_abbr"] = _take(TEAMS, team)
         prefixed |= (uref >= 0) & uni["prefixed"][np.maximum(uref, 0)]
@@ -2436,6 +2520,9 @@ def _assemble(games: list[_Game], sims: list[_SimGame], leagues) -> DemoData:
     }
     expected = _expected_table(g, pg, truth, uni, game_ids)
     stats = _stats(games, sims, g, pg, ev, tables, expected, pbp_copies, pbp_prefixed)
+    active = pg.status == ACTIVE
+    stats["player_games_accented"] = int((active & uni["accented"][pg.uref]).sum())
+    stats["player_games_suffix_apart"] = int((active & uni["suffix_apart"][pg.uref]).sum())
     return DemoData(tables=tables, expected=expected, stats=stats)
 
 

@@ -143,20 +143,39 @@ def _pass1(frames) -> pd.DataFrame:
     bdl["primary_source_used"] = "bdl_boxscores"
     rows = pd.concat([gb, bdl], ignore_index=True)
     rows = rows[rows.game_id.isin(set(final.game_id))].copy()
+    rows["player_lookup"] = rows.player_full_name.map(demo_data.lookup_of)  # from the name
     rows["is_active"] = rows.player_status == "active"
     rows["home_game"] = rows.team_abbr == rows.home_team_abbr
     rows["opponent_team_abbr"] = np.where(rows.home_game, rows.away_team_abbr, rows.home_team_abbr)
     return rows[KEYS + PASS1]
 
 
-def _strip(lookups: pd.Series) -> pd.Series:
-    return lookups.str.replace(r"^\d+", "", regex=True)
+def _resolve(pbp: pd.DataFrame, roster: pd.DataFrame, n: str) -> pd.Series:
+    """The roster key of play-by-play player `n`: the key of his name; else the one roster
+    player of his team whose key is the same once a generational suffix is set aside."""
+    base = lambda key: re.sub(r"(jr|sr|iii|ii|iv|v)$", "", key)  # noqa: E731
+    keys = set(zip(roster.game_id, roster.player_lookup, strict=True))
+    by_base: dict = {}
+    for game, key, team in zip(roster.game_id, roster.player_lookup, roster.team_abbr, strict=True):
+        by_base.setdefault((game, team, base(key)), []).append(key)
+    out = []
+    for game, name, team in zip(
+        pbp.game_id, pbp[f"player_{n}_name"], pbp[f"player_{n}_team_abbr"], strict=True
+    ):
+        key = demo_data.lookup_of(name) if isinstance(name, str) else None
+        if key is None or (game, key) in keys:
+            out.append(key)
+            continue
+        found = by_base.get((game, team, base(key)), [])
+        out.append(found[0] if len(found) == 1 else None)
+    return pd.Series(out, index=pbp.index, dtype=object)
 
 
 def _pbp(frames) -> pd.DataFrame:
     pbp = frames["bigdataball_play_by_play"].drop_duplicates("event_id").copy()
-    pbp["p1"] = _strip(pbp.player_1_lookup)
-    pbp["p2"] = _strip(pbp.player_2_lookup)
+    roster = frames["expected"]
+    pbp["p1"] = _resolve(pbp, roster, "1")
+    pbp["p2"] = _resolve(pbp, roster, "2")
     return pbp
 
 
@@ -417,8 +436,10 @@ def data_malformed(active: pd.DataFrame) -> int:
 
 def test_player_lookups(frames):
     gb = frames["nbac_gamebook_player_stats"]
-    expected_lookup = gb.player_name.map(demo_data.lookup_of)
-    assert (expected_lookup == gb.player_lookup).all()
+    # the feed's lookup drops accented letters instead of folding them
+    assert (gb.player_name.map(demo_data.feed_lookup_of) == gb.player_lookup).all()
+    accented = gb.player_name.map(demo_data.lookup_of) != gb.player_lookup
+    assert accented.any() and gb.player_name[accented].str.contains("[^\\x00-\\x7f]").all()
     assert gb.player_lookup.str.fullmatch("[a-z]+").all()
     names = gb.drop_duplicates(["season_year", "player_lookup"])
     assert not names.duplicated(["season_year", "player_name"]).any()

@@ -194,6 +194,12 @@ def cmd_demo(args) -> int:
     built = build_demo_warehouse(args.start, args.end, args.seed)
     for name, count in built["rows"].items():
         print(f"      nba_raw.{name:<28} {count:>8,} rows")
+    stats = built["stats"]
+    print(
+        f"      players spelled apart: {stats['player_games_accented']:,} player-games with "
+        f"accents in the gamebook only, {stats['player_games_suffix_apart']:,} with a "
+        "suffix in one source only"
+    )
     print(f"      done in {built['total_s']:.1f} s")
     params = {"start_date": args.start.isoformat(), "end_date": args.end.isoformat()}
     print(f"[2/3] Pass 1 through Airflow ({PASS1_DAG_ID}, dag.test)")

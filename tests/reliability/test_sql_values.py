@@ -20,14 +20,41 @@ INJECTION = "2021-10-19' OR 1=1 --"
 SQL_FILES = sorted(str(p.relative_to(SQL_DIR).with_suffix("")) for p in SQL_DIR.rglob("*.sql"))
 
 
+# Loading files (include/sql/load/): the statements loop over the raw table's columns from
+# its DDL and name a staging table; every such template variable is an identifier, checked
+# by nba_backfill.sql.check_template before rendering.
+LOAD_VARIABLES = {"raw", "table", "staging", "column", "type"}
+LOAD_TEMPLATE = {
+    "table": "nbac_schedule",
+    "staging": "_load_nbac_schedule_0123abcd",
+    "columns": [["game_id", "STRING"], ["game_date", "DATE"]],
+    "staged": ["game_id", "game_date"],
+    "required": ["game_id", "game_date"],
+}
+
+
 @pytest.mark.parametrize("name", SQL_FILES)
 def test_jinja_renders_identifiers_only(name):
     text = (SQL_DIR / f"{name}.sql").read_text()
-    assert set(re.findall(r"\{\{\s*(\w+)\s*\}\}", text)) <= {"raw", "analytics"}
-    assert "{%" not in text  # no logic, no loops: identifiers only
+    variables = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", text))
+    if name.startswith("load/"):
+        assert variables <= LOAD_VARIABLES
+    else:
+        assert variables <= {"raw", "analytics"}
+        assert "{%" not in text  # no logic, no loops: identifiers only
     # every value the statement uses is a @parameter (no date or number literal compared
     # with game_date)
     assert not re.search(r"game_date\s*(=|between|>=|<=)\s*'?\d{4}-", text, re.I)
+
+
+def test_template_variables_must_be_identifiers():
+    from nba_backfill.sql import check_template
+
+    for bad in ("x; drop table y", "a b", "col`", "1=1 --"):
+        with pytest.raises(ValueError, match="is not an identifier"):
+            check_template({**LOAD_TEMPLATE, "staging": bad})
+        with pytest.raises(ValueError, match="is not an identifier"):
+            check_template({**LOAD_TEMPLATE, "columns": [["game_id", bad]]})
 
 
 def test_identifiers_are_validated_before_rendering():
@@ -54,7 +81,8 @@ def test_duckdb_binds_values_and_an_injection_string_is_only_a_bad_date(warehous
 
 def test_bigquery_sends_values_as_named_parameters_only():
     for name in SQL_FILES:
-        compiled = compile_bigquery(name, Identifiers(project="nba-prod-123"))
+        template = LOAD_TEMPLATE if name.startswith("load/") else None
+        compiled = compile_bigquery(name, Identifiers(project="nba-prod-123"), template)
         params = {p: INJECTION for p in compiled.parameters}
         config = build_job_configuration(compiled.text, params)
         assert INJECTION not in config["query"]["query"]
@@ -79,6 +107,10 @@ def test_python_never_formats_values_into_sql():
         "columns",
         "query",
         "assignments",
+        # loading files (warehouse stage_file / drop_staging): the staging table's name,
+        # checked by check_staging_name, and a fixed reader expression
+        "staged",
+        "reader",
     }
     verb = re.compile(r"^\s*(select|insert|update|delete|merge|create|describe)\b", re.I)
     offenders = []

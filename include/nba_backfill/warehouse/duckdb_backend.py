@@ -301,11 +301,10 @@ class DuckDBWarehouse(Warehouse):
             con.close()
 
     def drop_staging(self, staging: str) -> None:
+        staged = f'"{self.identifiers.raw_dataset}"."{check_staging_name(staging)}"'
         con = self.connect()
         try:
-            con.execute(
-                f'drop table if exists "{self.identifiers.raw_dataset}"."{check_staging_name(staging)}"'
-            )
+            con.execute(f"drop table if exists {staged}")
         finally:
             con.close()
 

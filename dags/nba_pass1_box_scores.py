@@ -8,9 +8,13 @@ game, duplicates keep the latest delivery, DNP/inactive players get rows with NU
 minutes. It never touches the shot-zone columns of Pass 2.
 
 **Which days**
-- Trigger with params `start_date` / `end_date` (inclusive, YYYY-MM-DD) for any range;
-- a scheduled run loads its own data interval: the game day of its logical date (runs
-  are stamped 06:00 US Eastern, the morning after the games);
+- Trigger with params `start_date` / `end_date` (inclusive, YYYY-MM-DD) for any range of
+  up to `[core] max_map_length` game days (1024: about four seasons);
+- every other run loads its own **game day**: one run per game day (US Eastern), its
+  logical date that day's midnight US Eastern. The nightly run of game day D starts at
+  06:00 US Eastern on D+1 (run id `scheduled__D`); `airflow backfill create --from-date
+  D1 --to-date D2` makes the runs of game days D1 .. D2, both included
+  (`backfill__D1T00:00:00-04:00`, ...);
 - **plus every day the warehouse says is stale** for Pass 1 (late corrections: box-score
   rows delivered after the day was loaded; Final games without rows; rows of games no
   longer Final) within `NBA_STALE_LOOKBACK_DAYS` (42) before the range and before today.
@@ -31,12 +35,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pendulum
-from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
+from airflow.sdk import Param, dag, task
 
 from nba_backfill.assets import PLAYER_GAME_SUMMARY
 from nba_backfill.config import settings
 from nba_backfill.days import GAME_TZ_NAME
 from nba_backfill.operators import warehouse_task
+from nba_backfill.timetable import GameDayTimetable
 
 GAME_TZ = pendulum.timezone(GAME_TZ_NAME)
 DATE_PARAM_HELP = "Inclusive, YYYY-MM-DD. Leave both dates empty to load the run's data interval."
@@ -49,7 +54,9 @@ SWEEP_HELP = (
 @dag(
     dag_id="nba_pass1_box_scores",
     description="Pass 1: per-day box scores into nba_analytics.player_game_summary",
-    schedule=CronDataIntervalTimetable("0 6 * * *", timezone=GAME_TZ),
+    # one run per game day, named after it; due 06:00 US Eastern the morning after
+    # (nba_backfill/timetable.py, registered by plugins/nba_timetables.py)
+    schedule=GameDayTimetable(ready_hour=6),
     start_date=dt.datetime(2021, 10, 1, tzinfo=GAME_TZ),
     catchup=False,
     max_active_runs=4,
@@ -103,7 +110,6 @@ def nba_pass1_box_scores():
                 data_interval_start=data_interval_start,
                 data_interval_end=data_interval_end,
                 run_after=dag_run.run_after,
-                max_days=max_days,
                 extra_params=("sweep_history",),
             )
         except ParamError as error:
@@ -117,7 +123,11 @@ def nba_pass1_box_scores():
                 lookback_days=cfg.stale_lookback_days,
                 sweep_history=bool(params.get("sweep_history")),
             )
-        plan = pass1.plan(get_warehouse(), requested, sweep=sweep, max_days=max_days).as_dict()
+        try:
+            plan = pass1.plan(get_warehouse(), requested, sweep=sweep, max_days=max_days)
+        except ParamError as error:  # more game days than one run maps: how to proceed
+            raise AirflowFailException(str(error)) from None
+        plan = plan.as_dict()
         ti.xcom_push(key="plan", value=plan)
         return plan["days"]
 

@@ -57,10 +57,16 @@ def test_pass1_shape(bag):
     assert dag.get_task("audit_range").upstream_task_ids == {"plan_days", "load_day"}
     # an empty map (no game day) skips the audit without starting a task process
     assert dag.get_task("audit_range").trigger_rule == "all_success"
-    timetable = dag.timetable
-    assert type(timetable).__name__ == "CronDataIntervalTimetable"
-    assert timetable.expression == "0 6 * * *"
-    assert str(timetable.timezone) == "America/New_York"
+    # one run per game day, due 06:00 US Eastern the morning after; registered by a plugin,
+    # so the serialized DAG (what the scheduler and `airflow backfill create` read) keeps it
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    from nba_backfill.timetable import GameDayTimetable
+
+    assert dag.timetable == GameDayTimetable(ready_hour=6)
+    assert DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dag)).timetable == (
+        GameDayTimetable(ready_hour=6)
+    )
 
 
 def test_dag_files_are_wiring_only():

@@ -131,3 +131,30 @@ def test_bad_params_fail_before_anything_is_written(demo):
     assert outcome.failed_tasks[0] == "plan_days"
     assert "load_day:success" not in " ".join(outcome.task_states)
     assert summary_rows(warehouse) == {}
+
+
+def test_one_run_maps_at_most_max_map_length_game_days(demo, monkeypatch, capfd, caplog):
+    """The limit counts game days, not calendar days; past it the run fails before writing
+    anything and says how to proceed; at it, the run loads them all."""
+    warehouse, _, _ = demo
+    week = (dt.date(2021, 10, 19), dt.date(2021, 10, 25))  # 7 calendar days, 7 game days
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "6")
+    outcome = pass1(*week)
+    assert outcome.task_states == {"plan_days:failed": 1, "load_day:upstream_failed": 1,
+                                   "audit_range:upstream_failed": 1}  # fmt: skip
+    assert summary_rows(warehouse) == {}  # nothing written
+    captured = capfd.readouterr()
+    log = captured.out + captured.err + caplog.text
+    for words in (
+        "params start_date=2021-10-19 .. end_date=2021-10-25 hold 7 game days, more than one "
+        "run maps (Airflow's [core] max_map_length = 6",
+        "airflow backfill create --dag-id nba_pass1_box_scores --from-date 2021-10-19 "
+        "--to-date 2021-10-25",
+        "in 2 runs of at most 6 game days each: 2021-10-19 .. 2021-10-24; 2021-10-25 .. 2021-10-25",
+        "AIRFLOW__CORE__MAX_MAP_LENGTH=7",
+    ):
+        assert words in log, log[-3000:]
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "7")
+    outcome = pass1(*week)
+    assert outcome.ok, outcome
+    assert len(outcome.xcoms["plan_days"]) == 7

@@ -106,7 +106,6 @@ def resolve_range(
     data_interval_start: dt.datetime | None = None,
     data_interval_end: dt.datetime | None = None,
     run_after: dt.datetime | None = None,
-    max_days: int = 1024,
     extra_params: tuple[str, ...] = (),
 ) -> DayRange:
     """Validate a run's params and return the game days it must process.
@@ -115,8 +114,9 @@ def resolve_range(
     - neither given (a scheduled run, or one made by `airflow backfill create`): the
       run's data interval.
     Refused, with the param named: one of the two alone, malformed or impossible dates,
-    end before start, a span over `max_days` (Airflow's max_map_length), an end date
-    after today (US Eastern, as of the run), and unknown keys in the run's conf.
+    end before start, a start before the first NBA game, an end date after today (US
+    Eastern, as of the run), and unknown keys in the run's conf. (How many game days one
+    run may load is Pass 1's plan to say: it counts them.)
     """
     check_conf_keys(conf, extra_params)
     given = {n: params.get(n) for n in PARAM_NAMES}
@@ -137,7 +137,7 @@ def resolve_range(
             )
     start = parse_date_param("start_date", given["start_date"])
     end = parse_date_param("end_date", given["end_date"])
-    check_range(start, end, today=_today(run_after), max_days=max_days)
+    check_range(start, end, today=_today(run_after))
     return DayRange(start, end, "params")
 
 
@@ -146,11 +146,10 @@ def check_range(
     end: dt.date,
     *,
     today: dt.date,
-    max_days: int,
     origin: str = "param ",
 ) -> None:
     """The checks every range passes, wherever it comes from (params, asset events):
-    in order, not before the first NBA game, not after today, at most `max_days` days.
+    in order, not before the first NBA game, not after today.
     `origin` prefixes the names in the message ("param " for params; an asset event names
     itself)."""
     if end < start:
@@ -166,13 +165,6 @@ def check_range(
         raise ParamError(
             f"{origin}end_date={end} is in the future (today is {today}, US Eastern): "
             f"set end_date to {today} or earlier"
-        )
-    span = (end - start).days + 1
-    if span > max_days:
-        raise ParamError(
-            f"{origin}start_date={start} .. end_date={end} span {span} days, more than "
-            f"{max_days} (Airflow's [core] max_map_length, one mapped task per day): "
-            "split the range into several runs, or raise max_map_length"
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from nba_backfill import staleness
 from nba_backfill.audits import AuditReport, audit_pass1, completeness_check
 from nba_backfill.config import Settings
-from nba_backfill.days import DayRange
+from nba_backfill.days import DayRange, ParamError
 from nba_backfill.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -61,13 +61,39 @@ class Plan:
         return staleness.merge_ranges([self.requested, *self.swept])
 
 
+class TooManyGameDays(ParamError):
+    """A requested range holds more game days than one run can map."""
+
+
+def check_game_days(requested: DayRange, days: list[str], max_days: int) -> None:
+    """One run maps one load_day per game day, at most Airflow's [core] max_map_length:
+    past it, say the three ways that work (a backfill, several runs, a higher limit)."""
+    if len(days) <= max_days:
+        return
+    chunks = [days[i : i + max_days] for i in range(0, len(days), max_days)]
+    runs = "; ".join(f"{c[0]} .. {c[-1]}" for c in chunks[:4]) + (
+        "; ..." if len(chunks) > 4 else ""
+    )
+    raise TooManyGameDays(
+        f"params start_date={requested.start} .. end_date={requested.end} hold {len(days):,} "
+        f"game days, more than one run maps (Airflow's [core] max_map_length = {max_days:,}, "
+        "one load_day per game day). Load them (a) as a backfill, one run per game day: "
+        f"airflow backfill create --dag-id nba_pass1_box_scores --from-date {requested.start} "
+        f"--to-date {requested.end}; or (b) in {len(chunks)} runs of at most {max_days:,} game "
+        f"days each: {runs}; or (c) raise the limit for every Airflow component to "
+        f"{len(days):,} or more (AIRFLOW__CORE__MAX_MAP_LENGTH={len(days)})"
+    )
+
+
 def plan(
     warehouse: Warehouse, requested: DayRange, *, sweep: list[DayRange], max_days: int
 ) -> Plan:
     """The requested range's game days plus every day stale for Pass 1 in `sweep` (the
-    lookback windows; empty for a backfill run), at most `max_days` in all: the oldest
-    stale days first, the rest left for the next run (and reported by the audit)."""
+    lookback windows; empty for a backfill run), at most `max_days` in all: the requested
+    game days must fit (TooManyGameDays says how to proceed), the stale ones are taken
+    oldest first and the rest left for the next run (and reported by the audit)."""
     days = plan_days(warehouse, requested)
+    check_game_days(requested, days, max_days)
     asked = set(days)
     extra: list[staleness.DayStatus] = []
     for window in sweep:

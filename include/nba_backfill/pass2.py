@@ -76,11 +76,9 @@ class AssetEventRanges:
     extra: Mapping[str, Any]
 
 
-def event_ranges(
-    events: list[AssetEventRanges], *, today: dt.date, max_days: int
-) -> list[DayRange]:
+def event_ranges(events: list[AssetEventRanges], *, today: dt.date) -> list[DayRange]:
     """The ranges Pass 1's asset events carry, each validated like params (format, order,
-    not before the first NBA game, not after today, span). An event's extra is
+    not before the first NBA game, not after today). An event's extra is
     {"ranges": [{"start_date", "end_date"}, ...]} (or one range at its top level, as
     older events have); an event without a range only wakes Pass 2 up."""
     out = []
@@ -110,9 +108,14 @@ def event_ranges(
                 end = parse_date_param("end_date", item["end_date"])
             except ParamError as error:
                 raise ParamError(f"{origin}{error}") from None
-            check_range(start, end, today=today, max_days=max_days, origin=origin)
+            check_range(start, end, today=today, origin=origin)
             out.append(DayRange(start, end, "asset event"))
     return staleness.merge_ranges(out)
+
+
+def params_given(params: Mapping[str, Any]) -> bool:
+    """Whether a run was given a range by params (else: asset events, or only stale days)."""
+    return any(params.get(n) not in (None, "") for n in ("start_date", "end_date"))
 
 
 def requested_ranges(
@@ -121,23 +124,20 @@ def requested_ranges(
     conf: Mapping[str, Any] | None,
     events: list[AssetEventRanges],
     run_after: dt.datetime | None,
-    max_days: int,
 ) -> list[DayRange]:
     """What the run was asked for: its params' range if given, else its asset events'
     ranges (none: a run that only processes what is stale)."""
-    given = any(params.get(n) not in (None, "") for n in ("start_date", "end_date"))
-    if given:
+    if params_given(params):
         return [
             resolve_range(
                 params,
                 conf=conf,
                 run_after=run_after,
-                max_days=max_days,
                 extra_params=("windows", "sweep_history"),
             )
         ]
     check_conf_keys(conf, ("windows", "sweep_history"))
-    return event_ranges(events, today=today_of(run_after), max_days=max_days)
+    return event_ranges(events, today=today_of(run_after))
 
 
 @dataclass
@@ -166,15 +166,25 @@ def plan(
     lookback_days: int,
     sweep_history: bool = False,
     windows: int = 1,
+    only_stale: bool = False,
 ) -> Plan:
     """The windows of a run: the requested ranges (split into `windows` when asked), plus
     every day stale or missing for Pass 2 within the lookback of each requested range and
     of today (day_status.sql), plus every day of the whole table whose rows Pass 1 wrote
-    after Pass 2 (pass2_pending.sql: this is what heals a lost asset event)."""
+    after Pass 2 (pass2_pending.sql: this is what heals a lost asset event).
+
+    `only_stale` (ranges that came from asset events): the ranges only say where to look;
+    days of them that are already fresh are not merged again. A run that waited through a
+    Pass 1 backfill merges every day at once; the runs its events queue behind it then
+    find nothing left to do."""
     swept = staleness.lookback_windows(
         requested, today=today, lookback_days=lookback_days, sweep_history=sweep_history
     )
-    asked = {r.start + dt.timedelta(days=i) for r in requested for i in range(r.days)}
+    asked = (
+        set()
+        if only_stale
+        else {r.start + dt.timedelta(days=i) for r in requested for i in range(r.days)}
+    )
     stale_days: dict[dt.date, str] = {}
     fresh: set[dt.date] = set()
     for window in swept:
@@ -192,7 +202,7 @@ def plan(
     extra = {d: why for d, why in stale_days.items() if d not in asked}
     for why in extra.values():
         log.warning("adding a stale day: %s", why)
-    if windows > 1 and len(requested) == 1:
+    if windows > 1 and len(requested) == 1 and not only_stale:
         fixed = split_windows(requested[0], windows)
         grouped = staleness.group_days(extra, fresh | asked)
     else:

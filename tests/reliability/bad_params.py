@@ -18,7 +18,7 @@ CASES = [
     ("malformed", P1, {"start_date": "2021/10/19", "end_date": "2021-10-20"}, "schema", ["param start_date", "is not a 'date'"]),
     ("impossible date", P1, {"start_date": "2021-02-30", "end_date": "2021-03-01"}, "schema", ["param start_date", "is not a 'date'"]),
     ("reversed", P1, {"start_date": "2021-10-25", "end_date": "2021-10-19"}, "resolve", ["param end_date=2021-10-19 is before start_date=2021-10-25", "swap them"]),
-    ("span too long", P1, {"start_date": "2018-01-01", "end_date": "2021-01-01"}, "resolve", ["span 1097 days, more than 1024", "split the range"]),
+    ("before the first game", P1, {"start_date": "1900-01-01", "end_date": "2021-10-20"}, "resolve", ["param start_date=1900-01-01 is before the first NBA game (1946-11-01)", "or later"]),
     ("future", P1, {"start_date": "2021-10-19", "end_date": "2099-01-01"}, "resolve", ["param end_date=2099-01-01 is in the future", "or earlier"]),
     ("not a date", P1, {"start_date": "yesterday", "end_date": "2021-10-20"}, "schema", ["param start_date", "is not a 'date'"]),
     ("injection", P1, {"start_date": "2021-10-01' OR 1=1 --", "end_date": "2021-10-20"}, "schema", ["param start_date", "is not a 'date'"]),

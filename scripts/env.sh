@@ -13,11 +13,20 @@ export AIRFLOW__CORE__DEFAULT_TIMEZONE=utc
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-sqlite:///$AIRFLOW_HOME/airflow.db}"
 case "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" in
   sqlite:*)
+    # SQLite takes one writer at a time: writers wait for each other (60 s busy timeout,
+    # every transaction BEGIN IMMEDIATE: scripts/airflow-config/airflow_local_settings.py)
+    # instead of failing with "database is locked"
     export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS=nba_backfill.local_airflow.SQLITE_CONNECT_ARGS
-    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC=nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC ;;
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC=nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC
+    export PYTHONPATH="$_nba_root/scripts/airflow-config${PYTHONPATH:+:$PYTHONPATH}" ;;
 esac
 export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__API__PORT="${AIRFLOW__API__PORT:-8080}"
+# tasks reach the api-server's execution API here: it must follow the API port
+export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://127.0.0.1:$AIRFLOW__API__PORT/execution/"
+# LocalExecutor starts one worker process per slot (Airflow's default is 32): a few per
+# core are enough here, the work itself runs in the warehouse
+export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-$(( $(nproc 2>/dev/null || echo 2) * 2 ))}"
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS:-admin:admin}"
 # The embedded DuckDB warehouse serialises writes itself (one process at a time holds the
 # file), so its write pool can be wider than BigQuery's 2 concurrent DML per table: 6

@@ -1,9 +1,19 @@
 """The project-local Airflow: its SQLite settings, and real Airflow processes on 127.0.0.1.
 
-`SQLITE_CONNECT_ARGS` is used by scripts/env.sh: SQLite lets one writer in at a time; the
-scheduler, the api-server and CLI commands such as `airflow backfill create` write
-concurrently, and sqlite3's default 5 s busy timeout turns a brief wait into "database is
-locked". Wait up to 60 s instead.
+The local metadata DB is SQLite (WAL mode, set by Airflow), which lets one writer in at a
+time. The scheduler, the dag-processor, the api-server and CLI commands such as `airflow
+backfill create` write concurrently, and two things turned that into "database is locked":
+- sqlite3's default 5 s busy timeout: `SQLITE_CONNECT_ARGS` (scripts/env.sh) waits 60 s;
+- a transaction that read first and writes later (Python's sqlite3 begins deferred, and
+  SQLAlchemy sessions read before they write) cannot wait for the lock at all once another
+  process committed since its read: SQLite refuses it at once, whatever the timeout
+  (`airflow backfill create` failed this way 2 times in 3 beside a busy scheduler). So the
+  transactions of CLI commands start with BEGIN IMMEDIATE (`sqlite_metadata_engine`,
+  installed by scripts/airflow-config/airflow_local_settings.py, which scripts/env.sh puts
+  on PYTHONPATH): they take the write lock up front, or wait for it, and never have to give
+  up (0 in 3 after). The long-running components keep deferred transactions: they open
+  sessions inside sessions, which would wait for themselves. Production runs PostgreSQL
+  and none of this.
 
 `AirflowServices` starts api-server / scheduler / dag-processor / triggerer for the tests
 and the benchmark, each in its own process group, stopped (SIGTERM, then SIGKILL) when the
@@ -24,6 +34,69 @@ from pathlib import Path
 
 SQLITE_CONNECT_ARGS = {"timeout": 60}
 SQLITE_CONNECT_ARGS_ASYNC = {"timeout": 60}
+
+
+def begin_immediately(engine) -> None:
+    """Make every transaction of a SQLite engine take the write lock at BEGIN (SQLAlchemy's
+    recipe: the driver's own transaction handling off, SQLAlchemy emits the BEGIN)."""
+    from sqlalchemy import event
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _driver_autocommit(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_metadata_engine(sql_alchemy_conn: str, *, engine_args: dict, connect_args: dict):
+    """Airflow's `create_metadata_engine`, with `begin_immediately` on SQLite."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(sql_alchemy_conn, connect_args=connect_args, **engine_args, future=True)
+    begin_immediately(engine)
+    return engine
+
+
+# `airflow <command>` processes that keep SQLite's deferred transactions: the long-running
+# components, and commands that nest sessions (db migrations, dags test, tasks test)
+DEFERRED_COMMANDS = {
+    ("scheduler",), ("api-server",), ("dag-processor",), ("triggerer",), ("celery",),
+    ("standalone",), ("kerberos",), ("db",), ("dags", "test"), ("tasks", "test"),
+}  # fmt: skip
+
+
+def cli_takes_write_lock(orig_argv: list[str]) -> bool:
+    """Whether this process is an `airflow` CLI command that should BEGIN IMMEDIATE.
+
+    `orig_argv` is the interpreter's command line (`sys.orig_argv`): `airflow backfill
+    create ...` runs as `python /venv/bin/airflow backfill create ...` or `python -m airflow
+    backfill create ...` (where `sys.argv[0]` is still "-m" while the package imports)."""
+    args = list(orig_argv[1:])
+    while args:
+        arg = args.pop(0)
+        if arg == "-m":
+            if not args or args.pop(0) != "airflow":
+                return False
+            break
+        if arg in ("-X", "-W"):
+            args = args[1:]  # an interpreter option and its value
+            continue
+        if arg == "-c":
+            return False
+        if arg.startswith("-"):
+            continue  # an interpreter flag (-u, -B, -Xdev, ...)
+        if not (arg.endswith("/airflow") or arg == "airflow"):
+            return False
+        break
+    else:
+        return False
+    words = [a for a in args if not a.startswith("-")][:2]
+    return bool(words) and not any(tuple(words[: len(c)]) == c for c in DEFERRED_COMMANDS)
 
 
 def free_port() -> int:

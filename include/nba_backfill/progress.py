@@ -20,7 +20,8 @@ FINISHED = {"success", "failed", "upstream_failed", "skipped", "removed"}
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Where a set of runs stands. `total` counts mapped day instances known so far."""
+    """Where one run's mapped days stand (`make demo`). `total` counts the mapped day
+    instances known so far."""
 
     total: int
     done: int
@@ -29,23 +30,16 @@ class Snapshot:
     waiting: int
     elapsed_s: float
     median_day_s: float | None
-    runs_total: int = 1
-    runs_finished: int = 0
 
     @property
     def left_s(self) -> float | None:
-        """Time left at the pace so far: wall time per finished day within one run; per
-        finished run for a backfill (one run per day, whose game days are only known once
-        the run has planned them)."""
-        if self.runs_total > 1:
-            finished, total = self.runs_finished, self.runs_total
-        else:
-            finished, total = self.done + self.failed, self.total
-        if total and finished >= total:
+        """Time left at the pace so far: wall time per finished day."""
+        finished = self.done + self.failed
+        if self.total and finished >= self.total:
             return 0.0
         if not finished:
             return None
-        return self.elapsed_s / finished * (total - finished)
+        return self.elapsed_s / finished * (self.total - finished)
 
     def line(self, label: str) -> str:
         left = self.left_s
@@ -54,7 +48,46 @@ class Snapshot:
             f"{self.failed} failed" if self.failed else None,
             f"{self.running} running" if self.running else None,
             f"{self.waiting} waiting" if self.waiting else None,
-            f"runs {self.runs_finished}/{self.runs_total}" if self.runs_total > 1 else None,
+            f"elapsed {_duration(self.elapsed_s)}",
+            f"~{_duration(left)} left" if left is not None else "estimating",
+        ]
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class BackfillSnapshot:
+    """Where a backfill stands, counted in its days: one run per day (Pass 1's timetable),
+    all of them created with the backfill, so the total is known from the start. A day is
+    done when its run finished; `game_days` counts the days that loaded games (the others
+    had none). Days whose run existed already and was not re-run are `kept`."""
+
+    total: int
+    done: int
+    failed: int
+    running: int
+    queued: int
+    kept: int
+    game_days: int
+    elapsed_s: float
+
+    @property
+    def left_s(self) -> float | None:
+        finished = self.done + self.failed
+        if finished >= self.total - self.kept:
+            return 0.0
+        if not finished:
+            return None
+        return self.elapsed_s / finished * (self.total - self.kept - finished)
+
+    def line(self, label: str) -> str:
+        left = self.left_s
+        parts = [
+            f"{label}: {self.done + self.kept}/{self.total} days done "
+            f"({self.game_days} with games loaded)",
+            f"{self.kept} kept from earlier runs" if self.kept else None,
+            f"{self.failed} failed" if self.failed else None,
+            f"{self.running} running" if self.running else None,
+            f"{self.queued} queued" if self.queued else None,
             f"elapsed {_duration(self.elapsed_s)}",
             f"~{_duration(left)} left" if left is not None else "estimating",
         ]
@@ -81,7 +114,6 @@ def snapshot(
     now: dt.datetime | None = None,
 ) -> Snapshot:
     """The mapped `task_id` instances of the runs, counted by state."""
-    from airflow.models.dagrun import DagRun
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
 
@@ -98,11 +130,6 @@ def snapshot(
             )
             .all()
         )
-        runs = (
-            session.query(DagRun.state)
-            .filter(DagRun.dag_id == dag_id, DagRun.run_id.in_(run_ids))
-            .all()
-        )
     states = [str(s) if s is not None else "none" for s, _, _ in tis]
     durations = [
         (end - start).total_seconds()
@@ -117,8 +144,6 @@ def snapshot(
         waiting=sum(1 for s in states if s not in FINISHED and s != "running"),
         elapsed_s=(now - since).total_seconds(),
         median_day_s=statistics.median(durations) if durations else None,
-        runs_total=len(runs),
-        runs_finished=sum(1 for (s,) in runs if str(s) in ("success", "failed")),
     )
 
 
@@ -188,9 +213,8 @@ def runs_queued_since(dag_id: str, since: dt.datetime) -> Callable[[], list[str]
 
 
 def latest_backfill(dag_id: str):
-    """(backfill id, its created_at, its run ids, completed?) of the DAG's newest backfill."""
+    """(id, created_at, completed?) of the DAG's newest backfill, or None."""
     from airflow.models.backfill import Backfill
-    from airflow.models.dagrun import DagRun
     from airflow.utils.session import create_session
 
     with create_session() as session:
@@ -202,10 +226,56 @@ def latest_backfill(dag_id: str):
         )
         if backfill is None:
             return None
-        run_ids = [
-            r for (r,) in session.query(DagRun.run_id).filter(DagRun.backfill_id == backfill.id)
-        ]
-        return backfill.id, backfill.created_at, run_ids, backfill.completed_at is not None
+        created = backfill.created_at
+        return (
+            backfill.id,
+            created if created.tzinfo else created.replace(tzinfo=dt.UTC),
+            (backfill.completed_at is not None),
+        )
+
+
+def backfill_snapshot(
+    dag_id: str, backfill_id: int, *, since: dt.datetime, task_id: str = "load_day",
+    now: dt.datetime | None = None,
+) -> BackfillSnapshot:  # fmt: skip
+    """The backfill's days (its BackfillDagRun rows) by the state of their runs."""
+    from airflow.models.backfill import BackfillDagRun
+    from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    now = now or dt.datetime.now(dt.UTC)
+    with create_session() as session:
+        days = (
+            session.query(BackfillDagRun.dag_run_id, DagRun.state, DagRun.run_id)
+            .outerjoin(DagRun, DagRun.id == BackfillDagRun.dag_run_id)
+            .filter(BackfillDagRun.backfill_id == backfill_id)
+            .all()
+        )
+        run_ids = [run_id for _, _, run_id in days if run_id]
+        game_days = (
+            session.query(TaskInstance.run_id)
+            .filter(
+                TaskInstance.dag_id == dag_id,
+                TaskInstance.run_id.in_(run_ids),
+                TaskInstance.task_id == task_id,
+                TaskInstance.map_index >= 0,
+                TaskInstance.state == "success",
+            )
+            .distinct()
+            .count()
+        )
+    states = [str(state) for run, state, _ in days if run is not None]
+    return BackfillSnapshot(
+        total=len(days),
+        done=states.count("success"),
+        failed=states.count("failed"),
+        running=states.count("running"),
+        queued=states.count("queued"),
+        kept=sum(1 for run, _, _ in days if run is None),
+        game_days=game_days,
+        elapsed_s=(now - since).total_seconds(),
+    )
 
 
 def watch_backfill(dag_id: str, *, every: float = 10.0, out=sys.stdout) -> int:
@@ -214,16 +284,15 @@ def watch_backfill(dag_id: str, *, every: float = 10.0, out=sys.stdout) -> int:
     if found is None:
         print(f"no backfill of {dag_id}: create one with `airflow backfill create`", file=out)
         return 2
-    backfill_id, created_at, _, _ = found
-    since = created_at if created_at.tzinfo else created_at.replace(tzinfo=dt.UTC)
+    backfill_id, since, _ = found
     last = ""
     while True:
-        _, _, run_ids, completed = latest_backfill(dag_id)
-        snap = snapshot(dag_id, run_ids, since=since)
+        _, _, completed = latest_backfill(dag_id)
+        snap = backfill_snapshot(dag_id, backfill_id, since=since)
         line = snap.line(f"backfill {backfill_id} of {dag_id}")
         if line != last:
             print(line, file=out, flush=True)
             last = line
-        if completed or (snap.runs_total and snap.runs_finished == snap.runs_total):
+        if completed or snap.done + snap.failed + snap.kept >= snap.total:
             return 1 if snap.failed else 0
         time.sleep(every)

@@ -13,7 +13,8 @@ owes (`include/sql/state/`), grouped into a few contiguous windows:
 - trigger by hand with `start_date` / `end_date` (inclusive, YYYY-MM-DD) for any range
   (`windows`, default 1, splits it into a few statements), or without a range to process
   only what is stale;
-- Pass 1's asset event wakes it with the ranges Pass 1 loaded, and a **daily safety net**
+- Pass 1's asset event wakes it with the ranges Pass 1 loaded (it merges the days of them
+  that are stale: not again what an earlier run already merged), and a **daily safety net**
   (07:30 US Eastern) wakes it even when no event comes: Airflow can drop an asset event
   (apache/airflow#56050), so events are not the record of what to do, the warehouse is;
 - stale days: every day of the table whose rows Pass 1 wrote after Pass 2 (all history),
@@ -111,7 +112,6 @@ def nba_pass2_shot_zones():
         """Validate params (or the ranges Pass 1's asset events carry), add the days the
         warehouse says are stale, group them into windows (XCom `plan`: why). Nothing is
         written here."""
-        from airflow.sdk import conf
         from airflow.sdk.exceptions import AirflowFailException
 
         from nba_backfill import pass2
@@ -134,7 +134,6 @@ def nba_pass2_shot_zones():
                 conf=dag_run.conf,
                 events=events,
                 run_after=dag_run.run_after,
-                max_days=conf.getint("core", "max_map_length"),
             )
             windows = pass2.parse_windows(params.get("windows"))
         except ParamError as error:
@@ -146,6 +145,8 @@ def nba_pass2_shot_zones():
             lookback_days=cfg.stale_lookback_days,
             sweep_history=bool(params.get("sweep_history")),
             windows=windows,
+            # ranges from asset events say where to look: fresh days are not merged again
+            only_stale=not pass2.params_given(params),
         ).as_dict()
         ti.xcom_push(key="plan", value=plan)
         return plan["windows"]

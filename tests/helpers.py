@@ -167,6 +167,8 @@ def forget_earlier_runs(dag_ids) -> None:
     from airflow.utils.session import create_session
     from sqlalchemy import delete
 
+    from nba_backfill.runner import recount_active_runs
+
     with create_session() as session:
         session.query(AssetDagRunQueue).delete()
         session.execute(delete(AssetEvent))  # (their links to runs go by ON DELETE CASCADE)
@@ -174,6 +176,8 @@ def forget_earlier_runs(dag_ids) -> None:
             DagRun.dag_id.in_(dag_ids), DagRun.state.in_(["queued", "running"])
         ):
             run.state = "failed"
+        session.flush()
+        recount_active_runs(dag_ids, session)
 
 
 PROJECT_DAGS = ("nba_pass1_box_scores", "nba_pass2_shot_zones")

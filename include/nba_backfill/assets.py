@@ -9,6 +9,9 @@ from airflow.sdk import Asset
 
 PLAYER_GAME_SUMMARY = Asset(
     name="nba_analytics.player_game_summary",
-    uri="warehouse://nba_analytics/player_game_summary",
+    # "x-": a scheme of our own, which Airflow takes as it is. Any other scheme makes every
+    # parse of the DAG files look for a URI normaliser among the installed providers, which
+    # imports the Google provider's storage hooks: 0.35 s in every task process.
+    uri="x-warehouse://nba_analytics/player_game_summary",
     group="nba",
 )

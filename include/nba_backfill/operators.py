@@ -96,24 +96,46 @@ class WaitForPass1Sensor(BaseSensorOperator):
     days Pass 1 is rewriting (they would be stale at once, and its audit would say so), and
     a Pass 1 backfill's asset events (one per run) are taken all at once when it is done.
     Gives up waiting after `max_wait` (then goes on: the next Pass 2 run takes what is
-    stale). Reschedule mode: no worker slot is held while waiting."""
+    stale). Reschedule mode: no worker slot is held while waiting.
 
-    def __init__(self, *, pass1_dag_id: str, max_wait: dt.timedelta, **kwargs: Any) -> None:
+    Each poke is a task process of its own, so the next one comes sooner the less Pass 1
+    has left: `seconds_per_run` per active Pass 1 run, between `min_poke` and the sensor's
+    `poke_interval` (a backfill of hundreds of runs is looked at every 30 s, its last few
+    runs and a single run every few seconds)."""
+
+    def __init__(
+        self,
+        *,
+        pass1_dag_id: str,
+        max_wait: dt.timedelta,
+        min_poke: float = 3.0,
+        seconds_per_run: float = 1.0,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("mode", "reschedule")
         kwargs.setdefault("poke_interval", 30)
         kwargs.setdefault("timeout", (max_wait + dt.timedelta(minutes=30)).total_seconds())
         super().__init__(**kwargs)
         self.pass1_dag_id = pass1_dag_id
         self.max_wait = max_wait
+        self.min_poke = min_poke
+        self.seconds_per_run = seconds_per_run
+        self.max_poke = self.poke_interval
+
+    def next_poke_s(self, active: int) -> float:
+        """Seconds until the next look, with `active` Pass 1 runs queued or running."""
+        return min(self.max_poke, max(self.min_poke, active * self.seconds_per_run))
 
     def poke(self, context: Any) -> bool:
         dag_run = context["dag_run"]
         active = context["ti"].get_dr_count(dag_id=self.pass1_dag_id, states=["queued", "running"])
         waited = dt.datetime.now(dt.UTC) - dag_run.start_date
         if active and waited < self.max_wait:
+            # (read by the sensor's reschedule right after this poke)
+            self.poke_interval = self.next_poke_s(active)
             self.log.info(
-                "%d %s run(s) queued or running: waiting (%s of %s)",
-                active, self.pass1_dag_id, waited, self.max_wait,
+                "%d %s run(s) queued or running: waiting (%s of %s), next look in %.0f s",
+                active, self.pass1_dag_id, waited, self.max_wait, self.poke_interval,
             )  # fmt: skip
             return False
         if active:

@@ -151,7 +151,27 @@ def settle_orphans(dag_ids: tuple[str, ...]) -> list[str]:
                 ti.state = "failed"
             run.state = "failed"
             settled.append(f"{run.dag_id}/{run.run_id} ({len(tis)} unfinished task(s))")
+        if settled:
+            session.flush()
+            recount_active_runs(dag_ids, session)
     return settled
+
+
+def recount_active_runs(dag_ids, session) -> None:
+    """Recompute the scheduler's `exceeds_max_non_backfill` flag of the DAGs after runs were
+    ended outside the scheduler. The scheduler only recomputes it when IT finishes a run:
+    left set by a run failed here, a DAG at `max_active_runs=1` (Pass 2) would never get
+    another run, asset-triggered or scheduled, and say nothing."""
+    from airflow.models.dag import DagModel
+    from airflow.models.dagrun import DagRun
+
+    active = DagRun.active_runs_of_dags(
+        dag_ids=list(dag_ids), exclude_backfill=True, session=session
+    )
+    for dag_model in session.query(DagModel).filter(DagModel.dag_id.in_(list(dag_ids))):
+        dag_model.exceeds_max_non_backfill = active.get(dag_model.dag_id, 0) >= (
+            dag_model.max_active_runs or 0
+        )
 
 
 def summarize_run(

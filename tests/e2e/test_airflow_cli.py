@@ -14,11 +14,12 @@ import pytest
 from nba_backfill import demo_data
 from nba_backfill.local_airflow import AirflowServices, airflow_cli
 
-from helpers import scheduler_env, summary_rows
+from helpers import SHOT_ZONE_COLUMNS, scheduler_env, summary_rows, zones
 
 pytestmark = pytest.mark.e2e
 
 DAG_ID = "nba_pass1_box_scores"
+PASS2_DAG_ID = "nba_pass2_shot_zones"
 
 
 def test_dags_list_shows_the_dags_without_import_errors(airflow_db):
@@ -29,35 +30,65 @@ def test_dags_list_shows_the_dags_without_import_errors(airflow_db):
     assert "nba_" not in errors
 
 
-def run_states(run_type: str) -> dict[str, str]:
+def backfill_runs(since: dt.datetime) -> dict[str, tuple[str, str, dt.datetime | None]]:
     from airflow.models.dagrun import DagRun
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        runs = session.query(DagRun).filter(DagRun.dag_id == DAG_ID, DagRun.run_type == run_type)
-        return {r.logical_date.isoformat(): str(r.state) for r in runs}
+        runs = session.query(DagRun).filter(
+            DagRun.dag_id == DAG_ID, DagRun.run_type == "backfill", DagRun.queued_at >= since
+        )
+        return {r.run_id: (r.logical_date.isoformat(), str(r.state), r.end_date) for r in runs}
+
+
+def pass2_merges(since: dt.datetime) -> tuple[list[str], list[tuple[str, dt.datetime]]]:
+    """Pass 2's runs queued since `since`, and the merge_shot_zones instances they ran."""
+    from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        runs = session.query(DagRun).filter(
+            DagRun.dag_id == PASS2_DAG_ID, DagRun.queued_at >= since
+        )
+        run_ids = [r.run_id for r in runs]
+        merges = session.query(TaskInstance).filter(
+            TaskInstance.dag_id == PASS2_DAG_ID,
+            TaskInstance.run_id.in_(run_ids),
+            TaskInstance.task_id == "merge_shot_zones",
+            TaskInstance.state == "success",
+        )
+        return run_ids, [(ti.rendered_map_index, ti.start_date) for ti in merges]
 
 
 def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_path):
-    data = demo_data.generate(dt.date(2021, 10, 19), dt.date(2021, 10, 22))
+    """The README's recipe, as written, with both DAGs unpaused and the services running:
+    `airflow backfill create` works on the first try, makes one run per game day named
+    after it, `cli progress` counts the days from the start, and Pass 2 waits for the
+    backfill, then merges every day at once."""
+    from nba_backfill import staleness
+    from nba_backfill.days import DayRange
+
+    first, last = dt.date(2021, 10, 19), dt.date(2021, 10, 23)
+    data = demo_data.generate(first, dt.date(2021, 10, 25))
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
     env = scheduler_env(
-        unpause=(DAG_ID,),
+        unpause=(DAG_ID, PASS2_DAG_ID),
         AIRFLOW__CORE__PARALLELISM="4",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
     )
-    # the README's recipe: game days 2021-10-19 .. 2021-10-21, two runs at a time. It only
-    # writes the backfill's DagRun rows, which the scheduler then runs; it is created before
-    # the services start because SQLite refuses a second writer mid-transaction ("database
-    # is locked") where PostgreSQL would wait.
-    airflow_cli(
-        "backfill", "create", "--dag-id", DAG_ID,
-        "--from-date", "2021-10-19", "--to-date", "2021-10-21T23:59",
-        "--max-active-runs", "2", env=env,
-    )  # fmt: skip
     with AirflowServices(env, tmp_path / "logs") as services:
-        # the README's way to follow it: prints progress lines until the backfill completes
+        since = dt.datetime.now(dt.UTC)
+        # as written in the README: no retry
+        created = subprocess.run(
+            [sys.executable, "-m", "airflow", "backfill", "create", "--dag-id", DAG_ID,
+             "--from-date", first.isoformat(), "--to-date", last.isoformat(),
+             "--max-active-runs", "2"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+        assert created.returncode == 0, created.stderr[-3000:]
+        # the README's way to follow it: a line per change until the backfill completes
         progress = subprocess.run(
             [sys.executable, "-m", "nba_backfill.cli", "progress", "--dag-id", DAG_ID,
              "--every", "1"],
@@ -65,25 +96,47 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
         )  # fmt: skip
         assert progress.returncode == 0, progress.stdout + progress.stderr
         lines = progress.stdout.splitlines()
+        totals = {re.search(r"/(\d+) days done", line)[1] for line in lines}
+        assert totals == {"5"}, lines  # every line knows the 5 days, from the first on
+        done = [int(re.search(r": (\d+)/5 days done", line)[1]) for line in lines]
+        assert done == sorted(done) and done[-1] == 5, lines
         assert re.fullmatch(
-            rf"backfill \d+ of {DAG_ID}: 3/3 days done, runs 3/3, elapsed \S+, ~0s left",
+            rf"backfill \d+ of {DAG_ID}: 5/5 days done \(5 with games loaded\), "
+            r"elapsed \S+, ~0s left",
             lines[-1],
         ), lines
-        assert run_states("backfill") == {
-            "2021-10-19T10:00:00+00:00": "success",
-            "2021-10-20T10:00:00+00:00": "success",
-            "2021-10-21T10:00:00+00:00": "success",
+        # one run per game day, its id and logical date naming it (midnight US Eastern)
+        runs = backfill_runs(since)
+        assert {run_id: (logical, state) for run_id, (logical, state, _) in runs.items()} == {
+            f"backfill__2021-10-{d}T00:00:00-04:00": (f"2021-10-{d}T04:00:00+00:00", "success")
+            for d in range(19, 24)
         }, services.tail("scheduler")
+        backfill_end = max(end for _, _, end in runs.values())
+        # Pass 2: its runs wait while Pass 1's runs are queued or running, then merge
+        # every stale day at once
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            statuses = staleness.day_statuses(warehouse, DayRange(first, last, "test"))
+            if not staleness.not_done(statuses, "pass1") + staleness.not_done(statuses, "pass2"):
+                break
+            time.sleep(2)
+        else:
+            raise AssertionError(services.tail("scheduler"))
+        pass2_runs, merges = pass2_merges(since)
+        assert len(pass2_runs) <= 3, pass2_runs
+        assert merges and all(started >= backfill_end for _, started in merges), (
+            merges, backfill_end,
+        )  # fmt: skip
+        assert [window for window, _ in merges] == ["2021-10-19 .. 2021-10-23"]
     rows = summary_rows(warehouse)
     expected = {
-        (r["game_id"], r["player_lookup"])
+        (r["game_id"], r["player_lookup"]): r
         for r in data.expected.to_pylist()
-        if r["game_date"] <= dt.date(2021, 10, 21)
+        if first <= r["game_date"] <= last
     }
-    assert set(rows) == expected
-    assert {r["game_date"] for r in rows.values()} == {
-        dt.date(2021, 10, 19), dt.date(2021, 10, 20), dt.date(2021, 10, 21),
-    }  # fmt: skip
+    assert set(rows) == set(expected)  # 10-24 and 10-25 untouched
+    for key, want in expected.items():
+        assert zones(rows[key]) == {c: want[c] for c in SHOT_ZONE_COLUMNS}, key
 
 
 def test_pass1_asset_event_schedules_pass2_on_the_same_range(warehouse, airflow_db, tmp_path):
@@ -91,8 +144,6 @@ def test_pass1_asset_event_schedules_pass2_on_the_same_range(warehouse, airflow_
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
     from sqlalchemy import func
-
-    from helpers import SHOT_ZONE_COLUMNS, zones
 
     data = demo_data.generate(dt.date(2021, 10, 19), dt.date(2021, 10, 21))
     for name, table in data.tables.items():

@@ -87,6 +87,35 @@ def test_a_lost_asset_event_is_healed_by_any_pass2_run(warehouse, airflow_db, da
     assert_truth(warehouse, data, end=week)
 
 
+def test_asset_event_ranges_merge_only_their_stale_days(warehouse, airflow_db, data):
+    """A run woken by asset events merges the days of their ranges that are stale, not
+    again what an earlier run merged: the Pass 2 runs queued behind one that waited
+    through a backfill do nothing. A range given by params is merged whatever it holds."""
+    from nba_backfill import pass2
+
+    load(warehouse, data)
+    week = dt.date(2021, 10, 25)
+    run(PASS1_DAG_ID, params(START, week))
+    run(PASS2_DAG_ID, params(START, week))
+    events = [
+        pass2.AssetEventRanges("nba_pass1_box_scores/backfill", {"ranges": [params(START, week)]})
+    ]
+    today = dt.date.today()
+
+    def windows(only_stale):
+        requested = pass2.event_ranges(events, today=today)
+        plan = pass2.plan(
+            warehouse, requested, today=today, lookback_days=42, only_stale=only_stale
+        )
+        return [(w.start, w.end) for w in plan.windows]
+
+    assert windows(only_stale=True) == []  # all fresh: nothing to merge
+    assert windows(only_stale=False) == [(START, week)]  # params: the range, always
+    rewritten = dt.date(2021, 10, 21)
+    run(PASS1_DAG_ID, params(rewritten, rewritten))  # Pass 1 wrote it after Pass 2
+    assert windows(only_stale=True) == [(rewritten, rewritten)]
+
+
 def test_late_corrections_are_picked_up_by_the_next_nightly_runs(warehouse, airflow_db, data):
     load(warehouse, data)
     run(PASS1_DAG_ID, params(START, END))
@@ -155,6 +184,7 @@ def test_late_corrections_are_picked_up_by_the_next_nightly_runs(warehouse, airf
 def test_a_killed_dag_test_run_is_settled_before_the_next_one(warehouse, airflow_db, data):
     """Ctrl-C in `make demo` (here: SIGKILL) leaves a run and its task instances running,
     holding the write pool's slots; the next dag.test() settles them first."""
+    from airflow.models.dag import DagModel
     from airflow.models.dagrun import DagRun
     from airflow.models.pool import Pool
     from airflow.models.taskinstance import TaskInstance
@@ -195,6 +225,10 @@ def test_a_killed_dag_test_run_is_settled_before_the_next_one(warehouse, airflow
             .count()
         )
         assert stuck  # what held the pool
+        # a scheduler that saw the run counted it: Pass 1 at its max_active_runs
+        session.query(DagModel).filter_by(dag_id=PASS1_DAG_ID).update(
+            {"exceeds_max_non_backfill": True}
+        )
         occupied = Pool.get_pool("nba_warehouse_writes", session=session).occupied_slots(
             session=session
         )
@@ -212,6 +246,13 @@ def test_a_killed_dag_test_run_is_settled_before_the_next_one(warehouse, airflow
         assert (
             Pool.get_pool("nba_warehouse_writes", session=session).occupied_slots(session=session)
             == 0
+        )
+        # ... and no longer does: the scheduler would otherwise never start another run
+        assert (
+            not session.query(DagModel)
+            .filter_by(dag_id=PASS1_DAG_ID)
+            .one()
+            .exceeds_max_non_backfill
         )
     assert outcome.task_states["load_day:success"] == len(
         {r["game_date"] for r in data.expected.to_pylist()}

@@ -30,10 +30,17 @@ LABELS = {
     "D_pass1_scheduler": "D: Pass 1 over the range, one run with params, scheduler + LocalExecutor",
     "D_pass2_scheduler": "D: Pass 2 woken by Pass 1's asset event, scheduler",
     "D_both_scheduler": "D: both passes, scheduler (Pass 1 queued -> Pass 2 done)",
+    "G_backfill": "G: `airflow backfill create` over the range (one run per game day), both DAGs unpaused, until nothing is stale (one run)",
+    "G_noop_floor": "G: floor of G: a no-op DAG of Pass 1's shape and timetable, backfilled over the range (one run)",
     "E_pass1_set_based": "E: floor of Pass 1: its day logic as one statement over the range",
     "F_staleness_statement": "F: the staleness statement (state/day_status.sql) over the range",
     "F_pass2_pending": "F: Pass 2's own check of the output table, all history (state/pass2_pending.sql)",
 }
+
+
+def _single(seconds: float) -> dict:
+    """A timing measured once (the backfill paths: one repetition, ~15 min each)."""
+    return {"median_s": seconds, "min_s": seconds, "max_s": seconds, "runs": 1}
 
 
 def figures(
@@ -50,6 +57,7 @@ def figures(
     scaling,
     d_test,
     d_sched,
+    g_backfill,
     e_floor,
     f_status,
     f_pending,
@@ -75,6 +83,8 @@ def figures(
             "D_pass1_scheduler": d_sched["pass1"].as_dict() if d_sched else None,
             "D_pass2_scheduler": d_sched["pass2"].as_dict() if d_sched else None,
             "D_both_scheduler": d_sched["both"].as_dict() if d_sched else None,
+            "G_backfill": _single(g_backfill["backfill"]["seconds"]) if g_backfill else None,
+            "G_noop_floor": _single(g_backfill["noop"]["seconds"]) if g_backfill else None,
             "E_pass1_set_based": e_floor.as_dict(),
             "F_staleness_statement": f_status.as_dict(),
             "F_pass2_pending": f_pending.as_dict(),
@@ -101,7 +111,29 @@ def figures(
         "per_day_last100_over_first100_sql": per_day_sql["last_over_first"],
         "per_day_last100_over_first100_task": per_day_task["last_over_first"],
         "F_staleness_over_B": _ratio(f_status.median, b_total.median),
+        "G_backfill_over_D_params": _ratio(g_backfill["backfill"]["seconds"], both_sched)
+        if g_backfill and both_sched
+        else None,
+        "G_backfill_over_noop": _ratio(
+            g_backfill["backfill"]["seconds"], g_backfill["noop"]["seconds"]
+        )
+        if g_backfill
+        else None,
     }
+    out["backfill_paths"] = (
+        {
+            "params_path": {
+                "seconds": round(both_sched, 1) if both_sched else None,
+                "pass2_runs": d_sched.get("pass2_runs") if d_sched else None,
+                "task_processes": d_sched.get("task_processes") if d_sched else None,
+            },
+            "backfill": g_backfill["backfill"],
+            "noop_floor": g_backfill["noop"],
+            "table_matches_params_path": g_backfill["table_matches_params_path"],
+        }
+        if g_backfill
+        else None
+    )
     out["ratios"] = ratios
     out["per_day"] = {"sql": per_day_sql, "task": per_day_task}
     out["airflow"] = {
@@ -161,6 +193,19 @@ def figures(
             round(both_sched, 1) if both_sched else None,
             "<=",
             240,
+        ),
+        (
+            "G: backfill create / one run with params (scheduler, both passes)",
+            ratios["G_backfill_over_D_params"],
+            "<=",
+            3,
+        ),
+        ("G: backfill create / its no-op floor", ratios["G_backfill_over_noop"], "<=", 1.3),
+        (
+            "G: Pass 2 runs during the backfill",
+            g_backfill["backfill"]["pass2_runs"] if g_backfill else None,
+            "<=",
+            5,
         ),
     ]
     out["targets"] = [
@@ -247,6 +292,20 @@ def markdown(fig: dict) -> str:
         f"{t['F_staleness_statement'].get('days')} days); the output table's own check, all "
         f"history: {t['F_pass2_pending']['median_s']} s",
     ]
+    g = fig.get("backfill_paths")
+    if g:
+        p, b, f = g["params_path"], g["backfill"], g["noop_floor"]
+        lines.append(
+            f"- G, `airflow backfill create` over the range: {b['runs']} runs (one per day), "
+            f"Pass 1's done after {b['pass1_runs_done_s']} s, nothing stale after "
+            f"{b['seconds']} s = {r['G_backfill_over_D_params']}x one run with params "
+            f"({p['seconds']} s) and {r['G_backfill_over_noop']}x the no-op floor "
+            f"({f['seconds']} s for {f['runs']} runs); Pass 2 ran {b['pass2_runs']} times "
+            f"(params path: {p['pass2_runs']}); task processes: backfill "
+            f"{b['task_processes']:,}, no-op floor {f['task_processes']:,}, params path "
+            f"{p['task_processes']:,}; table identical to the params path's: "
+            f"{'yes' if g['table_matches_params_path'] else 'NO'}"
+        )
     n = fig.get("nightly_with_stale_days")
     if n:
         lines.append(

@@ -55,7 +55,7 @@ def configure_airflow(work: Path) -> None:
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(bench_dags_folder(work)),
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
@@ -65,8 +65,24 @@ def configure_airflow(work: Path) -> None:
                 {"conn_type": "duckdb", "extra": {"path": str(work / "warehouse.duckdb")}}
             ),
             "NBA_LOCAL_DATA_DIR": str(work),
+            "NBA_BENCH_GAME_DAYS": str(work / "game_days.json"),
+            # what scripts/env.sh gives `make ui`: 2 workers per core
+            "AIRFLOW__CORE__PARALLELISM": str(2 * (os.cpu_count() or 2)),
         }
     )
+
+
+NOOP = "nba_bench_noop_shape"
+
+
+def bench_dags_folder(work: Path) -> Path:
+    """The product's DAG files and the no-op floor of Pass 1's shape (bench/dags/), linked
+    into one folder for the benchmark's Airflow."""
+    folder = work / "dags"
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in [*sorted((ROOT / "dags").glob("*.py")), ROOT / "bench" / "dags" / f"{NOOP}.py"]:
+        (folder / source.name).symlink_to(source)
+    return folder
 
 
 def machine() -> dict:
@@ -234,6 +250,8 @@ def run_scheduler(params: dict, repeat: int, warehouse, work: Path) -> dict:
                 )
             if str(r1.state) != "success" or str(r2.state) != "success":
                 raise SystemExit(f"bench: scheduler runs failed: {r1.state} {r2.state}")
+            pass2_runs = [r[1] for r in runs_since((PASS2,), started)]
+            processes = task_processes(PASS1, [r1.run_id]) + task_processes(PASS2, pass2_runs)
             p1.seconds.append((r1.end_date - r1.queued_at).total_seconds())
             p2.seconds.append((r2.end_date - r2.queued_at).total_seconds())
             total.seconds.append((r2.end_date - r1.queued_at).total_seconds())
@@ -242,7 +260,167 @@ def run_scheduler(params: dict, repeat: int, warehouse, work: Path) -> dict:
                 f"Pass 2 {p2.seconds[-1]:.1f} s, both {total.seconds[-1]:.1f} s",
                 flush=True,
             )
-    return {"pass1": p1, "pass2": p2, "both": total}
+    return {
+        "pass1": p1,
+        "pass2": p2,
+        "both": total,
+        "pass2_runs": len(pass2_runs),
+        "task_processes": processes,
+    }
+
+
+def task_processes(dag_id: str, run_ids: list[str]) -> int:
+    """Task processes the runs started: every try of every task instance that ran, and
+    every reschedule of a sensor (each poke is a process of its own)."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.taskreschedule import TaskReschedule
+    from airflow.utils.session import create_session
+    from sqlalchemy import func
+
+    with create_session() as session:
+        ran = (
+            session.query(TaskInstance)
+            .filter(TaskInstance.dag_id == dag_id, TaskInstance.run_id.in_(run_ids))
+            .filter(TaskInstance.start_date.isnot(None))
+            .filter(TaskInstance.state.in_(["success", "failed"]))
+            .all()
+        )
+        tries = sum(max(ti.try_number, 1) for ti in ran)
+        reschedules = (
+            session.query(func.count(TaskReschedule.id))
+            .filter(TaskReschedule.ti_id.in_([ti.id for ti in ran]))
+            .scalar()
+        )
+    return tries + reschedules
+
+
+def runs_since(dag_ids: tuple[str, ...], since: dt.datetime, run_types=None) -> list:
+    """(dag_id, run_id, state, run_type, queued_at, end_date) of the runs queued since."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import func
+
+    with create_session() as session:
+        query = session.query(DagRun).filter(
+            DagRun.dag_id.in_(dag_ids),
+            func.coalesce(DagRun.queued_at, DagRun.start_date) >= since,
+        )
+        if run_types:
+            query = query.filter(DagRun.run_type.in_(run_types))
+        return [
+            (r.dag_id, r.run_id, str(r.state), str(r.run_type), r.queued_at, r.end_date)
+            for r in query.all()
+        ]
+
+
+def settle(services, deadline_s: float = 600) -> None:
+    """Wait until no run of any DAG is queued or running (what unpausing started)."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        with create_session() as session:
+            if not session.query(DagRun).filter(DagRun.state.in_(["queued", "running"])).count():
+                return
+        time.sleep(2)
+    raise SystemExit("bench: runs did not settle:\n" + services.tail("scheduler"))
+
+
+def wait_for_backfill(dag_id: str, since: dt.datetime, services, deadline_s: float) -> list:
+    """Wait until the DAG's newest backfill is complete; its runs (all must succeed)."""
+    from nba_backfill.progress import latest_backfill
+
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        backfill = latest_backfill(dag_id)
+        if backfill and backfill[1] >= since - dt.timedelta(seconds=5) and backfill[2]:
+            runs = [r for r in runs_since((dag_id,), since, ["backfill"])]
+            failed = [r[1] for r in runs if r[2] != "success"]
+            if failed:
+                raise SystemExit(f"bench: backfill runs of {dag_id} failed: {failed[:5]}")
+            return runs
+        time.sleep(3)
+    raise SystemExit(
+        f"bench: the backfill of {dag_id} did not finish:\n" + services.tail("scheduler")
+    )
+
+
+def run_backfills(start: dt.date, end: dt.date, warehouse, work: Path, reference) -> dict:
+    """G: `airflow backfill create` over the range under the scheduler + LocalExecutor, as
+    the README tells users to run it (both DAGs unpaused, --max-active-runs 4), until
+    nothing is stale; beside it the no-op floor of the same shape and timetable."""
+    from bench.measures import truncate_output
+    from nba_backfill import staleness
+    from nba_backfill.checksum import table_checksum
+    from nba_backfill.days import DayRange
+    from nba_backfill.local_airflow import AirflowServices, airflow_cli
+
+    env = os.environ.copy()
+    airflow_cli("dags", "reserialize", env=env)
+    for dag_id in (PASS1, PASS2, NOOP):
+        airflow_cli("dags", "unpause", dag_id, env=env)
+    backfill = ["--from-date", str(start), "--to-date", str(end), "--max-active-runs", "4"]
+    out: dict = {}
+    with AirflowServices(env, work / "service-logs-backfill") as services:
+        settle(services)
+        print(f"  G0: backfill of the no-op DAG ({NOOP})", flush=True)
+        since = dt.datetime.now(dt.UTC)
+        airflow_cli("backfill", "create", "--dag-id", NOOP, *backfill, env=env, timeout=600)
+        runs = wait_for_backfill(NOOP, since, services, deadline_s=3600)
+        noop_s = (max(r[5] for r in runs) - since).total_seconds()
+        out["noop"] = {
+            "seconds": round(noop_s, 1),
+            "runs": len(runs),
+            "task_processes": task_processes(NOOP, [r[1] for r in runs]),
+        }
+        print(f"    {len(runs)} runs in {noop_s:.0f} s", flush=True)
+        settle(services)
+
+        print(
+            "  G1: backfill of Pass 1, Pass 2 on its asset events, until nothing is stale",
+            flush=True,
+        )
+        truncate_output(warehouse)
+        since = dt.datetime.now(dt.UTC)
+        airflow_cli("backfill", "create", "--dag-id", PASS1, *backfill, env=env, timeout=600)
+        runs = wait_for_backfill(PASS1, since, services, deadline_s=3600)
+        deadline = time.monotonic() + 3600
+        while time.monotonic() < deadline:
+            pass2_runs = runs_since((PASS2,), since)
+            if all(r[2] in ("success", "failed") for r in pass2_runs):
+                statuses = staleness.day_statuses(warehouse, DayRange(start, end, "bench"))
+                left = staleness.not_done(statuses, "pass1") + staleness.not_done(statuses, "pass2")
+                if not left:
+                    break
+            time.sleep(5)
+        else:
+            raise SystemExit(
+                "bench: days left stale after the backfill:\n" + services.tail("scheduler")
+            )
+        failed = [r[1] for r in pass2_runs if r[2] != "success"]
+        if failed:
+            raise SystemExit(f"bench: Pass 2 runs failed during the backfill: {failed}")
+        finished = max([r[5] for r in runs] + [r[5] for r in pass2_runs])
+        backfill_s = (finished - since).total_seconds()
+        pass1_done = (max(r[5] for r in runs) - since).total_seconds()
+        out["backfill"] = {
+            "seconds": round(backfill_s, 1),
+            "pass1_runs_done_s": round(pass1_done, 1),
+            "runs": len(runs),
+            "pass2_runs": len(pass2_runs),
+            "task_processes": task_processes(PASS1, [r[1] for r in runs])
+            + task_processes(PASS2, [r[1] for r in pass2_runs]),
+        }
+        print(
+            f"    {len(runs)} Pass 1 runs done after {pass1_done:.0f} s, nothing stale after "
+            f"{backfill_s:.0f} s; {len(pass2_runs)} Pass 2 runs",
+            flush=True,
+        )
+    out["table_matches_params_path"] = table_checksum(warehouse, start, end) == reference
+    if not out["table_matches_params_path"]:
+        raise SystemExit("bench: the table the backfill built differs from the params path's")
+    return out
 
 
 def split_old_pattern(a_old) -> tuple:
@@ -339,9 +517,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", default="2021-10-01")
     parser.add_argument("--end", default="2024-05-01")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (median)")
-    parser.add_argument("--scheduler-repeat", type=int, default=None)
+    parser.add_argument(
+        "--scheduler-repeat", type=int, default=1, help="runs of D under the scheduler"
+    )
     parser.add_argument("--skip-scheduler", action="store_true")
     parser.add_argument("--skip-old-pattern", action="store_true")
+    parser.add_argument(
+        "--skip-backfill", action="store_true", help="skip G (airflow backfill create, ~30 min)"
+    )
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--work", default=str(WORK), help="scratch folder (warehouse, Airflow)")
@@ -384,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
         "build_s": round(built["total_s"], 2),
     }
     print(f"  {built['rows']} in {built['total_s']:.1f} s; {len(days)} game days")
+    (work / "game_days.json").write_text(json.dumps([d.isoformat() for d in days]))
     params = {"start_date": str(start), "end_date": str(end)}
 
     print("[D] Pass 1 then Pass 2 through Airflow, dag.test()", flush=True)
@@ -459,9 +643,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_old_pattern:
         print("[A] the old pattern: per day, query -> pandas -> row-by-row merge", flush=True)
         sqlvariants.pass2_source_query()  # compiled once, before any timing
-        a_old = repeat(
+        a_old = repeat(  # once: minutes a run, and 30x or more away from B
             "A: old per-day pattern (A1 + A2)",
-            args.repeat,
+            1,
             lambda: measures.old_pattern(con, days),
             before=lambda: measures.null_shot_zones(con),
         )
@@ -478,7 +662,11 @@ def main(argv: list[str] | None = None) -> int:
     d_sched = None
     if not args.skip_scheduler:
         print("[D] Pass 1 then Pass 2 under the scheduler + LocalExecutor", flush=True)
-        d_sched = run_scheduler(params, args.scheduler_repeat or args.repeat, warehouse, work)
+        d_sched = run_scheduler(params, args.scheduler_repeat, warehouse, work)
+    g_backfill = None
+    if not args.skip_backfill:
+        print("[G] airflow backfill create over the range, under the scheduler", flush=True)
+        g_backfill = run_backfills(start, end, warehouse, work, reference)
 
     figures.update(
         report.figures(
@@ -494,6 +682,7 @@ def main(argv: list[str] | None = None) -> int:
             scaling=scaling,
             d_test=d_test,
             d_sched=d_sched,
+            g_backfill=g_backfill,
             e_floor=e_floor,
             f_status=f_status,
             f_pending=f_pending,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench import sqlvariants
-from nba_backfill.demo_data import SHOT_ZONE_COLUMNS
+from nba_backfill.demo import SHOT_ZONE_COLUMNS
 from nba_backfill.sql import Identifiers, compile_duckdb
 
 
@@ -251,3 +251,22 @@ def redeliver(con, day: dt.date) -> None:
         "order by processed_at desc, event_id limit 1",
         [day],
     )
+
+
+def slope_figures(series: list[dict], key: str) -> dict:
+    import statistics
+
+    values = [r[key] for r in series]
+    n = min(100, len(values) // 2)
+    first, last = statistics.median(values[:n]), statistics.median(values[-n:])
+    xs = list(range(len(values)))
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(values)
+    var = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values, strict=True)) / var
+    return {
+        "first_n": n,
+        "median_first_s": round(first, 4),
+        "median_last_s": round(last, 4),
+        "last_over_first": round(last / first, 3),
+        "slope_ms_per_100_days": round(slope * 100 * 1000, 3),
+    }

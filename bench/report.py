@@ -65,7 +65,7 @@ def figures(
     days,
     calendar_days,
 ) -> dict:
-    from bench.run import slope_figures
+    from bench.measures import slope_figures
 
     out: dict = {
         "timings": {

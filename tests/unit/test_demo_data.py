@@ -1,4 +1,4 @@
-"""Tests of the demo data generator (include/nba_backfill/demo_data.py).
+"""Tests of the demo data generator (include/nba_backfill/demo/).
 
 The raw tables are checked against the DDL and against `expected` (the truth) by
 re-deriving Pass 1 and Pass 2 with the data contract's rules in pandas: if these
@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from nba_backfill import demo_data
-from nba_backfill.demo_data import DemoData, generate, generate_schedule
+from nba_backfill import demo
+from nba_backfill.demo import DemoData, generate, generate_schedule
 
 DDL_DIR = Path(__file__).resolve().parents[2] / "include" / "sql" / "ddl"
 DDL_COLUMN = re.compile(
@@ -32,7 +32,7 @@ ARROW_TYPES = {
     "date": pa.date32(),
     "timestamp": pa.timestamp("us", tz="UTC"),
 }
-ZONES = list(demo_data.SHOT_ZONE_COLUMNS)
+ZONES = list(demo.SHOT_ZONE_COLUMNS)
 PASS1 = [
     "game_date",
     "season_year",
@@ -143,7 +143,7 @@ def _pass1(frames) -> pd.DataFrame:
     bdl["primary_source_used"] = "bdl_boxscores"
     rows = pd.concat([gb, bdl], ignore_index=True)
     rows = rows[rows.game_id.isin(set(final.game_id))].copy()
-    rows["player_lookup"] = rows.player_full_name.map(demo_data.lookup_of)  # from the name
+    rows["player_lookup"] = rows.player_full_name.map(demo.lookup_of)  # from the name
     rows["is_active"] = rows.player_status == "active"
     rows["home_game"] = rows.team_abbr == rows.home_team_abbr
     rows["opponent_team_abbr"] = np.where(rows.home_game, rows.away_team_abbr, rows.home_team_abbr)
@@ -162,7 +162,7 @@ def _resolve(pbp: pd.DataFrame, roster: pd.DataFrame, n: str) -> pd.Series:
     for game, name, team in zip(
         pbp.game_id, pbp[f"player_{n}_name"], pbp[f"player_{n}_team_abbr"], strict=True
     ):
-        key = demo_data.lookup_of(name) if isinstance(name, str) else None
+        key = demo.lookup_of(name) if isinstance(name, str) else None
         if key is None or (game, key) in keys:
             out.append(key)
             continue
@@ -271,7 +271,7 @@ def _ddl_columns(table: str) -> list[tuple[str, pa.DataType]]:
     return [(name, ARROW_TYPES[kind]) for name, kind in DDL_COLUMN.findall(text)]
 
 
-@pytest.mark.parametrize("table", demo_data.TABLE_NAMES)
+@pytest.mark.parametrize("table", demo.TABLE_NAMES)
 def test_raw_tables_match_the_ddl(early, table):
     schema = early.tables[table].schema
     assert [(f.name, f.type) for f in schema] == _ddl_columns(table)
@@ -280,7 +280,7 @@ def test_raw_tables_match_the_ddl(early, table):
 def test_expected_columns_follow_the_output_ddl(early):
     ddl = dict(_ddl_columns("player_game_summary"))
     schema = early.expected.schema
-    assert [(f.name, f.type) for f in schema] == list(demo_data.EXPECTED_COLUMNS)
+    assert [(f.name, f.type) for f in schema] == list(demo.EXPECTED_COLUMNS)
     names = [f.name for f in schema if f.name != "has_pbp"]
     assert names == [n for n in ddl if n in names], "expected columns keep the DDL order"
     for field in schema:
@@ -311,7 +311,7 @@ def test_play_by_play_is_sorted(data):
 def test_same_seed_same_data():
     a = generate(dt.date(2022, 1, 3), dt.date(2022, 1, 5))
     b = generate(dt.date(2022, 1, 3), dt.date(2022, 1, 5))
-    for name in demo_data.TABLE_NAMES:
+    for name in demo.TABLE_NAMES:
         assert a.tables[name].equals(b.tables[name]), name
     assert a.expected.equals(b.expected)
     assert a.stats == b.stats
@@ -332,7 +332,7 @@ def _between(table: pa.Table, start: dt.date, end: dt.date) -> pa.Table:
 def test_sub_range_gives_the_same_rows(early):
     start, end = dt.date(2021, 10, 27), dt.date(2021, 11, 2)
     sub = generate(start, end)
-    for name in demo_data.TABLE_NAMES:
+    for name in demo.TABLE_NAMES:
         assert sub.tables[name].num_rows > 0
         assert sub.tables[name].equals(_between(early.tables[name], start, end)), name
     assert sub.expected.equals(_between(early.expected, start, end))
@@ -437,8 +437,8 @@ def data_malformed(active: pd.DataFrame) -> int:
 def test_player_lookups(frames):
     gb = frames["nbac_gamebook_player_stats"]
     # the feed's lookup drops accented letters instead of folding them
-    assert (gb.player_name.map(demo_data.feed_lookup_of) == gb.player_lookup).all()
-    accented = gb.player_name.map(demo_data.lookup_of) != gb.player_lookup
+    assert (gb.player_name.map(demo.feed_lookup_of) == gb.player_lookup).all()
+    accented = gb.player_name.map(demo.lookup_of) != gb.player_lookup
     assert accented.any() and gb.player_name[accented].str.contains("[^\\x00-\\x7f]").all()
     assert gb.player_lookup.str.fullmatch("[a-z]+").all()
     names = gb.drop_duplicates(["season_year", "player_lookup"])
@@ -542,7 +542,7 @@ def test_play_by_play_structure(frames):
     assert (clock[0] * 60 + clock[1] == pbp.game_clock_seconds).all()
     steps = pbp.groupby(["game_id", "period"]).game_clock_seconds.diff().dropna()
     assert (steps <= 0).all(), "the clock runs down within a period"
-    assert set(pbp.event_type) == set(demo_data.ETYPES)
+    assert set(pbp.event_type) == set(demo.ETYPES)
     assert set(pbp.data_source) <= {"bigdataball", "nbacom_fallback"}
     last = pbp.groupby("game_id").tail(1).set_index("game_id")
     expected = frames["expected"]
@@ -653,7 +653,7 @@ def test_malformed_minutes(frames, data):
     active = gb[gb.player_status == "active"]
     bad = active[~active.minutes.str.fullmatch(r"\d{2}:[0-5]\d", na=False)]
     assert len(bad) == data.stats["malformed_minutes"] > 0
-    assert set(bad.minutes) <= set(demo_data.MALFORMED_MINUTES)
+    assert set(bad.minutes) <= set(demo.MALFORMED_MINUTES)
     expected = frames["expected"].set_index(KEYS)
     rows = expected.loc[list(zip(bad.game_id, bad.player_lookup, strict=True))]
     assert rows.minutes_played.isna().all() and rows.points.notna().all()

@@ -53,8 +53,8 @@ def configure_airflow(work: Path) -> None:
         {
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "nba_backfill.local.airflow_services.SQLITE_CONNECT_ARGS",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "nba_backfill.local.airflow_services.SQLITE_CONNECT_ARGS_ASYNC",
             "AIRFLOW__CORE__DAGS_FOLDER": str(bench_dags_folder(work)),
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -144,28 +144,9 @@ def per_day_series(run_id: str) -> list[dict]:
     return rows
 
 
-def slope_figures(series: list[dict], key: str) -> dict:
-    import statistics
-
-    values = [r[key] for r in series]
-    n = min(100, len(values) // 2)
-    first, last = statistics.median(values[:n]), statistics.median(values[-n:])
-    xs = list(range(len(values)))
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(values)
-    var = sum((x - mean_x) ** 2 for x in xs)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values, strict=True)) / var
-    return {
-        "first_n": n,
-        "median_first_s": round(first, 4),
-        "median_last_s": round(last, 4),
-        "last_over_first": round(last / first, 3),
-        "slope_ms_per_100_days": round(slope * 100 * 1000, 3),
-    }
-
-
 def run_dag_test(params: dict, repeat: int, warehouse) -> dict:
     from bench.measures import Timing, truncate_output
-    from nba_backfill.runner import run_dag
+    from nba_backfill.local.runner import run_dag
 
     p1, p2, both, overhead = (
         Timing("D: Pass 1, dag.test"),
@@ -213,7 +194,7 @@ def run_scheduler(params: dict, repeat: int, warehouse, work: Path) -> dict:
     from airflow.utils.session import create_session
 
     from bench.measures import Timing, truncate_output
-    from nba_backfill.local_airflow import AirflowServices, airflow_cli
+    from nba_backfill.local.airflow_services import AirflowServices, airflow_cli
 
     env = os.environ.copy()
     airflow_cli("dags", "reserialize", env=env)
@@ -354,7 +335,7 @@ def run_backfills(start: dt.date, end: dt.date, warehouse, work: Path, reference
     from nba_backfill import staleness
     from nba_backfill.checksum import table_checksum
     from nba_backfill.days import DayRange
-    from nba_backfill.local_airflow import AirflowServices, airflow_cli
+    from nba_backfill.local.airflow_services import AirflowServices, airflow_cli
 
     env = os.environ.copy()
     airflow_cli("dags", "reserialize", env=env)
@@ -476,7 +457,7 @@ def run_nightly_with_stale_days(warehouse, days: list[dt.date], stale: int = 5) 
     nightly logical date) and Pass 2 (the range its asset event carries)."""
     from bench.measures import redeliver
     from nba_backfill.days import GAME_TZ
-    from nba_backfill.runner import run_dag
+    from nba_backfill.local.runner import run_dag
 
     nightly = days[-1]
     corrected = [days[-3 - 3 * i] for i in range(stale)]  # within the lookback, apart
@@ -543,10 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench.measures import repeat
     from nba_backfill import pass1
     from nba_backfill.checksum import table_checksum
-    from nba_backfill.cli import build_demo_warehouse
+    from nba_backfill.cli import build_demo_warehouse, ensure_pool
     from nba_backfill.config import settings
     from nba_backfill.days import DayRange
-    from nba_backfill.runner import ensure_pool
     from nba_backfill.warehouse import duckdb_warehouse
 
     ensure_pool(settings().write_pool, settings().write_pool_slots, "bench")

@@ -16,8 +16,8 @@ case "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" in
     # SQLite takes one writer at a time: writers wait for each other (60 s busy timeout,
     # every transaction BEGIN IMMEDIATE: scripts/airflow-config/airflow_local_settings.py)
     # instead of failing with "database is locked"
-    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS=nba_backfill.local_airflow.SQLITE_CONNECT_ARGS
-    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC=nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS=nba_backfill.local.airflow_services.SQLITE_CONNECT_ARGS
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC=nba_backfill.local.airflow_services.SQLITE_CONNECT_ARGS_ASYNC
     export PYTHONPATH="$_nba_root/scripts/airflow-config${PYTHONPATH:+:$PYTHONPATH}" ;;
 esac
 export AIRFLOW__API__HOST=127.0.0.1

@@ -29,8 +29,8 @@ os.environ.update(
     {
         "AIRFLOW_HOME": str(_HOME),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME}/airflow.db",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "nba_backfill.local_airflow.SQLITE_CONNECT_ARGS_ASYNC",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "nba_backfill.local.airflow_services.SQLITE_CONNECT_ARGS",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "nba_backfill.local.airflow_services.SQLITE_CONNECT_ARGS_ASYNC",
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -59,8 +59,8 @@ def airflow_db():
         env=os.environ.copy(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    from nba_backfill.cli import ensure_pool
     from nba_backfill.config import settings
-    from nba_backfill.runner import ensure_pool
 
     ensure_pool(settings().write_pool, settings().write_pool_slots, "test pool")
     return _HOME

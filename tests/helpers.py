@@ -167,7 +167,7 @@ def forget_earlier_runs(dag_ids) -> None:
     from airflow.utils.session import create_session
     from sqlalchemy import delete
 
-    from nba_backfill.runner import recount_active_runs
+    from nba_backfill.local.runner import recount_active_runs
 
     with create_session() as session:
         session.query(AssetDagRunQueue).delete()
@@ -187,7 +187,7 @@ def scheduler_env(*, unpause: tuple[str, ...] = (), **settings: str) -> dict[str
     """The environment of a test that starts its own scheduler (LocalExecutor, a test JWT
     secret, plus `settings`), with the DAGs reserialized, the shared metadata DB quiet
     (`forget_earlier_runs`) and the `unpause` DAGs unpaused."""
-    from nba_backfill.local_airflow import airflow_cli, airflow_env
+    from nba_backfill.local.airflow_services import airflow_cli, airflow_env
 
     env = airflow_env(
         AIRFLOW__CORE__EXECUTOR="LocalExecutor",

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from nba_backfill.bq_emulator import BigQueryEmulator, EmulatorUnavailable
+from nba_backfill.local.bq_emulator import BigQueryEmulator, EmulatorUnavailable
 
 _serial = itertools.count()
 

@@ -13,9 +13,9 @@ import datetime as dt
 
 import pytest
 
-from nba_backfill import demo_data
+from nba_backfill import demo
 from nba_backfill.checksum import table_checksum, table_rows
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 from nba_backfill.warehouse import duckdb_warehouse
 
 from .conftest import use_bigquery, use_duckdb
@@ -48,7 +48,7 @@ def test_both_passes_on_bigquery_build_the_duckdb_table(
     airflow_db, bq_emulator, bq_warehouse, tmp_path, monkeypatch, nba_env
 ):
     nba_env(NBA_MAXIMUM_BYTES_BILLED=str(MAX_BYTES))
-    data = demo_data.generate(START, END)
+    data = demo.generate(START, END)
 
     # DuckDB, the reference: same data, same DAGs.
     duck = duckdb_warehouse(tmp_path / "reference.duckdb")

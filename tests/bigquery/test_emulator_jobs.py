@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from nba_backfill import demo_data
-from nba_backfill.runner import PASS1_DAG_ID, run_dag
+from nba_backfill import demo
+from nba_backfill.local.runner import PASS1_DAG_ID, run_dag
 from nba_backfill.warehouse import QueryError
 
 from .test_emulator_dags import state_events
@@ -19,7 +19,7 @@ DAY = dt.date(2021, 10, 19)
 
 @pytest.mark.e2e
 def test_a_rejected_day_fails_its_deferred_task_without_retries(airflow_db, bq_warehouse):
-    data = demo_data.generate(DAY, DAY)
+    data = demo.generate(DAY, DAY)
     for name, table in data.tables.items():
         bq_warehouse.load_arrow(name, table)
     # A Final game whose id does not name its teams: load_day.sql stops with ERROR(REJECTED).

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from nba_backfill import demo_data
+from nba_backfill import demo
 from nba_backfill.checksum import table_rows
-from nba_backfill.local_airflow import AirflowServices, airflow_cli
-from nba_backfill.runner import PASS1_DAG_ID
+from nba_backfill.local.airflow_services import AirflowServices, airflow_cli
+from nba_backfill.local.runner import PASS1_DAG_ID
 
 from helpers import scheduler_env
 
@@ -26,7 +26,7 @@ def test_load_day_defers_to_the_triggerer_and_resumes(airflow_db, bq_warehouse, 
     from airflow.models.log import Log
     from airflow.utils.session import create_session
 
-    data = demo_data.generate(START, END)
+    data = demo.generate(START, END)
     for name, table in data.tables.items():
         bq_warehouse.load_arrow(name, table)
     env = scheduler_env(

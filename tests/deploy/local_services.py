@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from nba_backfill.local_airflow import free_port
+from nba_backfill.local.airflow_services import free_port
 
 
 def _tail(path: Path, lines: int = 40) -> str:

@@ -19,10 +19,10 @@ import time
 
 import pytest
 
-from nba_backfill import demo_data
+from nba_backfill import demo
 from nba_backfill.checksum import table_checksum, table_rows
-from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.airflow_services import AirflowServices, airflow_cli, airflow_env
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 from nba_backfill.warehouse import duckdb_warehouse
 
 from .local_services import LocalPostgres, LocalRedis
@@ -69,7 +69,7 @@ def load(warehouse, data) -> None:
 
 @pytest.fixture(scope="module")
 def data():
-    return demo_data.generate(START, END)
+    return demo.generate(START, END)
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ import time
 
 import pytest
 
-from nba_backfill import demo_data, staleness
+from nba_backfill import demo, staleness
 from nba_backfill.days import GAME_TZ, DayRange
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
 from helpers import SHOT_ZONE_COLUMNS, forget_earlier_runs, insert, schedule, summary_rows, zones
 
@@ -29,7 +29,7 @@ START, END = dt.date(2021, 10, 19), dt.date(2021, 11, 20)
 
 @pytest.fixture(scope="module")
 def data():
-    return demo_data.generate(START, END)
+    return demo.generate(START, END)
 
 
 def load(warehouse, data):
@@ -194,7 +194,7 @@ def test_a_killed_dag_test_run_is_settled_before_the_next_one(warehouse, airflow
     started = dt.datetime.now(dt.UTC)
     child = subprocess.Popen(
         [sys.executable, "-c",
-         "from nba_backfill.runner import run_dag; "
+         "from nba_backfill.local.runner import run_dag; "
          f"run_dag('{PASS1_DAG_ID}', {params(START, END)!r})"],
         env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

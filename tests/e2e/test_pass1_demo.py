@@ -10,10 +10,10 @@ import datetime as dt
 
 import pytest
 
-from nba_backfill import demo_data
 from nba_backfill.checksum import table_checksum
 from nba_backfill.days import GAME_TZ
-from nba_backfill.runner import PASS1_DAG_ID, run_dag
+from nba_backfill.demo import generate
+from nba_backfill.local.runner import PASS1_DAG_ID, run_dag
 
 from helpers import summary_rows
 
@@ -31,7 +31,7 @@ PASS1_COLUMNS = [
 
 @pytest.fixture
 def demo(warehouse, airflow_db):
-    data = demo_data.generate(START, END)
+    data = generate(START, END)
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
     expected = {(r["game_id"], r["player_lookup"]): r for r in data.expected.to_pylist()}

@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from nba_backfill import demo_data
+from nba_backfill import demo
 from nba_backfill.checksum import table_checksum
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 from nba_backfill.warehouse import duckdb_warehouse
 
 from helpers import SHOT_ZONE_COLUMNS, summary_rows, zones
@@ -26,7 +26,7 @@ PARAMS = {"start_date": START.isoformat(), "end_date": END.isoformat()}
 
 @pytest.fixture(scope="module")
 def data():
-    return demo_data.generate(START, END)
+    return demo.generate(START, END)
 
 
 def load(warehouse, data):

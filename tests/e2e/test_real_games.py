@@ -13,7 +13,7 @@ import csv
 import pytest
 
 from nba_backfill.loading import load_directory
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
 from conftest import FIXTURES
 from helpers import summary_rows

@@ -7,7 +7,7 @@ is written. Each message must name the param; `resolve` messages also say the fi
 
 from __future__ import annotations
 
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID
 
 P1, P2 = PASS1_DAG_ID, PASS2_DAG_ID
 

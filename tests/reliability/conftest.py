@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from nba_backfill import demo_data, pass1, pass2
+from nba_backfill import demo, pass1, pass2
 from nba_backfill.checksum import table_checksum
 from nba_backfill.days import DayRange
 from nba_backfill.warehouse import duckdb_warehouse
@@ -19,7 +19,7 @@ PARAMS = {"start_date": START.isoformat(), "end_date": END.isoformat()}
 
 @pytest.fixture(scope="session")
 def reliability_data():
-    return demo_data.generate(START, END)
+    return demo.generate(START, END)
 
 
 def load_raw(warehouse, data) -> None:

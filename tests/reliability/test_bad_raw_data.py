@@ -8,11 +8,11 @@ import datetime as dt
 
 import pytest
 
-from nba_backfill import demo_data
+from nba_backfill import demo
 from nba_backfill.audits import audit_pass1, audit_pass2
 from nba_backfill.config import settings
 from nba_backfill.days import DayRange
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
 from helpers import SHOT_ZONE_COLUMNS, processed_at, summary_rows, zones
 
@@ -31,7 +31,7 @@ def figures(warehouse):
 
 
 def test_each_mess_is_handled_and_counted(warehouse, airflow_db):
-    data = demo_data.generate(START, END)
+    data = demo.generate(START, END)
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
     run_dag(PASS1_DAG_ID, PARAMS)  # so that the figures below compare like with like

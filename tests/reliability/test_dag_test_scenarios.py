@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nba_backfill.checksum import table_checksum
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
 from .bad_params import CASES, NO_GAMES
 from .conftest import END, PARAMS, START, load_raw

@@ -15,10 +15,10 @@ import urllib.parse
 
 import pytest
 
-from nba_backfill import demo_data, staleness
+from nba_backfill import demo, staleness
 from nba_backfill.days import DayRange
-from nba_backfill.local_airflow import AirflowServices, airflow_cli, airflow_env
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
+from nba_backfill.local.airflow_services import AirflowServices, airflow_cli, airflow_env
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
 from helpers import SHOT_ZONE_COLUMNS, forget_earlier_runs, summary_rows, zones
 
@@ -71,7 +71,7 @@ def forget_safety_net_runs() -> None:
 def test_the_safety_net_heals_lost_events_and_a_wrong_event_fails_loudly(
     warehouse, airflow_db, tmp_path
 ):
-    data = demo_data.generate(START, END)
+    data = demo.generate(START, END)
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
     outcome = run_dag(PASS1_DAG_ID, {"start_date": START.isoformat(), "end_date": END.isoformat()})

@@ -16,8 +16,8 @@ import time
 import pytest
 
 from nba_backfill.checksum import table_checksum
-from nba_backfill.local_airflow import AirflowServices, airflow_cli
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
+from nba_backfill.local.airflow_services import AirflowServices, airflow_cli
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID
 from nba_backfill.warehouse import duckdb_warehouse
 
 from .conftest import END, PARAMS, START, load_raw

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from nba_backfill.local_airflow import cli_takes_write_lock, sqlite_metadata_engine
+from nba_backfill.local.airflow_services import cli_takes_write_lock, sqlite_metadata_engine
 
 PY = "/venv/bin/python"
 

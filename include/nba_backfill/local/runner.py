@@ -205,15 +205,3 @@ def summarize_run(
             values = [XComModel.deserialize_value(r) for r in rows]
             xcoms[name] = values if len(values) != 1 else values[0]
         return RunOutcome(dag_id, run_id, str(run.state), seconds, states, failed, xcoms)
-
-
-def ensure_pool(name: str, slots: int, description: str) -> None:
-    """Create or resize the Airflow pool that bounds concurrent warehouse writes.
-
-    Deferred tasks keep their slot (`include_deferred`): on BigQuery a MERGE runs while its
-    task is deferred, and the pool must still bound the MERGEs running at once."""
-    from airflow.models.pool import Pool
-
-    Pool.create_or_update_pool(
-        name=name, slots=slots, description=description, include_deferred=True
-    )

@@ -30,7 +30,7 @@ airflow-init: $(STAMP)
 	@$(ENV) scripts/airflow-init.sh
 
 warehouse: airflow-init
-	$(ENV) python -m nba_backfill.cli build-demo --start $(DEMO_START) --end $(DEMO_END) --seed $(SEED)
+	$(ENV) python -m nba_backfill.cli build-demo --start $(DEMO_START) --end $(DEMO_END) --seed $(SEED) $(if $(FRESH),--fresh)
 
 demo: airflow-init
 	$(ENV) python -m nba_backfill.cli demo --start $(DEMO_START) --end $(DEMO_END) --seed $(SEED)

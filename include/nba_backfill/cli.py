@@ -42,35 +42,75 @@ def _local_duckdb():
     return warehouse
 
 
-def build_demo_warehouse(start: dt.date, end: dt.date, seed: int, fresh: bool = True) -> dict:
-    """(Re)build the local DuckDB warehouse: schema + seeded demo data for the range."""
-    from nba_backfill import demo_data
+def build_demo_warehouse(start: dt.date, end: dt.date, seed: int, fresh: bool = False) -> dict:
+    """(Re)build the local DuckDB warehouse's raw tables with seeded demo data for the range.
+
+    The output table is kept (its rows become stale where the new raw rows say so, and the
+    next runs take those days); `fresh` deletes the whole warehouse file first. Either way
+    the result says how many output rows were kept or removed."""
+    from nba_backfill import demo
 
     warehouse = _local_duckdb()
+    output_rows = _output_rows(warehouse)
     if fresh and warehouse.path.exists():
         warehouse.path.unlink()
         Path(f"{warehouse.path}.wal").unlink(missing_ok=True)
     warehouse.apply_schema()
     started = time.perf_counter()
-    data = demo_data.generate(start, end, seed=seed)
+    data = demo.generate(start, end, seed=seed)
     generated = time.perf_counter() - started
+    con = warehouse.connect()
+    try:  # the raw tables hold the new range only
+        for name in data.tables:
+            con.execute(f"delete from nba_raw.{name}")  # noqa: S608 (the raw tables the generator makes)
+    finally:
+        con.close()
     rows = {name: warehouse.load_arrow(name, table) for name, table in data.tables.items()}
     warehouse.checkpoint()
     return {
         "path": str(warehouse.path),
         "rows": rows,
+        "output_rows_removed" if fresh else "output_rows_kept": output_rows,
         "generate_s": generated,
         "total_s": time.perf_counter() - started,
         "stats": data.stats,
     }
 
 
+def _output_rows(warehouse) -> int:
+    """Rows of the output table in the warehouse file (0 when there is none yet)."""
+    if not warehouse.path.exists():
+        return 0
+    con = warehouse.connect()
+    try:
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'nba_analytics' and table_name = 'player_game_summary'"
+        ).fetchone()[0]
+        if not found:
+            return 0
+        return con.execute("select count(*) from nba_analytics.player_game_summary").fetchone()[0]
+    finally:
+        con.close()
+
+
 def cmd_build_demo(args) -> int:
-    out = build_demo_warehouse(args.start, args.end, args.seed)
+    out = build_demo_warehouse(args.start, args.end, args.seed, fresh=args.fresh)
     print(f"Built {out['path']} with demo data {args.start} .. {args.end} (seed {args.seed}):")
     for name, count in out["rows"].items():
-        print(f"  nba_raw.{name:<28} {count:>10,} rows")
+        print(f"  nba_raw.{name:<28} {count:>10,} rows (the raw table's earlier rows replaced)")
     print(f"  generated in {out['generate_s']:.1f} s, loaded in {out['total_s']:.1f} s total")
+    if args.fresh:
+        print(
+            f"  --fresh: the warehouse file was deleted first, with "
+            f"{out['output_rows_removed']:,} rows of nba_analytics.player_game_summary"
+        )
+    else:
+        print(
+            f"  nba_analytics.player_game_summary kept ({out['output_rows_kept']:,} rows); days "
+            "whose raw rows changed are stale for the next runs (`cli status`); `make warehouse "
+            "FRESH=1` (--fresh) starts from an empty warehouse instead"
+        )
     return 0
 
 
@@ -99,9 +139,19 @@ def cmd_load(args) -> int:
     return 0
 
 
-def cmd_ensure_pool(args) -> int:
-    from nba_backfill.runner import ensure_pool
+def ensure_pool(name: str, slots: int, description: str) -> None:
+    """Create or resize the Airflow pool that bounds concurrent warehouse writes.
 
+    Deferred tasks keep their slot (`include_deferred`): on BigQuery a MERGE runs while its
+    task is deferred, and the pool must still bound the MERGEs running at once."""
+    from airflow.models.pool import Pool
+
+    Pool.create_or_update_pool(
+        name=name, slots=slots, description=description, include_deferred=True
+    )
+
+
+def cmd_ensure_pool(args) -> int:
     cfg = settings()
     ensure_pool(
         cfg.write_pool,
@@ -186,12 +236,17 @@ def print_summary(start: dt.date, end: dt.date, pass1_run=None, pass2_run=None) 
 
 
 def cmd_demo(args) -> int:
+    from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
     from nba_backfill.progress import ProgressPrinter, runs_queued_since
-    from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
     started = time.perf_counter()
-    print(f"[1/3] Building the local warehouse with demo data {args.start} .. {args.end}")
-    built = build_demo_warehouse(args.start, args.end, args.seed)
+    print(f"[1/3] Building a fresh local warehouse with demo data {args.start} .. {args.end}")
+    built = build_demo_warehouse(args.start, args.end, args.seed, fresh=True)
+    if built["output_rows_removed"]:
+        print(
+            f"      (the previous warehouse file was replaced, with its "
+            f"{built['output_rows_removed']:,} rows of nba_analytics.player_game_summary)"
+        )
     for name, count in built["rows"].items():
         print(f"      nba_raw.{name:<28} {count:>8,} rows")
     stats = built["stats"]
@@ -243,7 +298,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_settle_orphans(args) -> int:
-    from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID, settle_orphans
+    from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, settle_orphans
 
     settled = settle_orphans((PASS1_DAG_ID, PASS2_DAG_ID))
     for run in settled:
@@ -262,7 +317,16 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--end", type=_date, default=_date(default_end))
         return p
 
-    p = ranged("build-demo", "(re)build the local warehouse with seeded demo data")
+    p = ranged(
+        "build-demo",
+        "(re)build the local warehouse's raw tables with seeded demo data (the output table is "
+        "kept unless --fresh)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="delete the warehouse file first, output table included (says how many rows)",
+    )
     p.add_argument("--seed", type=int, default=20211019)
     p.set_defaults(func=cmd_build_demo)
     p = ranged("demo", "build demo data, run both passes through Airflow, print a summary")

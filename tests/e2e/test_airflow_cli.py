@@ -80,6 +80,17 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
     )
     with AirflowServices(env, tmp_path / "logs") as services:
+        # the UI's backfill dialog (its dry run): dates picked in the UI's default time zone,
+        # UTC, give the same game days, each at midnight US Eastern
+        status, dry = services.api(
+            "POST", "/api/v2/backfills/dry_run",
+            {"dag_id": DAG_ID, "from_date": f"{first}T00:00:00Z", "to_date": f"{last}T00:00:00Z"},
+            token=services.token(),
+        )  # fmt: skip
+        assert status == 200, dry
+        assert [b["logical_date"] for b in dry["backfills"]] == [
+            f"2021-10-{d}T00:00:00-04:00" for d in range(19, 24)
+        ], dry
         since = dt.datetime.now(dt.UTC)
         # as written in the README: no retry
         created = subprocess.run(

@@ -10,7 +10,7 @@ DEMO_START ?= 2021-10-19
 DEMO_END ?= 2021-11-18
 SEED ?= 20211019
 
-.PHONY: help demo test bench lint format airflow-init warehouse ui lock clean system-deps
+.PHONY: help demo test bench lint format airflow-init warehouse ui lock clean system-deps screenshots
 
 help:
 	@echo "make demo   - install, build the local warehouse with demo data, run the DAGs, print a summary"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench  - run the benchmark (seed scale) and write bench/results/"
 	@echo "make ui     - start the Airflow UI and scheduler on http://127.0.0.1:8080 (Ctrl-C stops)"
 	@echo "make lint   - ruff check + format check"
+	@echo "make screenshots - refresh docs/*.png from a clean demo (temporary Airflow and warehouse)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,11 @@ bench: airflow-init
 
 ui: airflow-init
 	$(ENV) scripts/airflow-ui.sh
+
+# The README's screenshots (docs/*.png), from a clean demo in a temporary AIRFLOW_HOME and
+# warehouse (the tests write theirs to build/screenshots/, never docs/).
+screenshots: $(STAMP) system-deps
+	$(ENV) python scripts/refresh_screenshots.py --start $(DEMO_START) --end $(DEMO_END) --seed $(SEED)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

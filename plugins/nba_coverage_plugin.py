@@ -1,13 +1,15 @@
-"""Airflow 3 plugin: the "Backfill coverage" page of player_game_summary.
+"""Airflow 3 plugin: the backfill coverage page of player_game_summary.
 
 A FastAPI app mounted by the api-server under `/nba-coverage` (no Flask), and an external
-view that puts "Backfill coverage" in the UI's navigation; the UI shows the page in an
-iframe at `/plugin/backfill-coverage`.
+view that puts "Coverage" in the UI's navigation (a short name: the navigation bar cuts
+longer ones off); the UI shows the page in an iframe at `/plugin/backfill-coverage`.
 
     GET /nba-coverage/               the page (calendar heatmap, run progress)
     GET /nba-coverage/api/coverage   ?start=YYYY-MM-DD&end=YYYY-MM-DD: per-day figures
     GET /nba-coverage/api/runs       running Pass 1 runs: mapped instances by state,
-                                     median duration per day, projected finish
+                                     median duration per day, projected finish; and the
+                                     newest `airflow backfill create` of Pass 1 as a
+                                     whole (runs done of total, days, projected finish)
 
 Plugin endpoints are not protected by the api-server; every route here depends on
 Airflow's own authorization (`requires_access_dag`: a valid JWT in the Authorization
@@ -28,7 +30,8 @@ from pathlib import Path
 from airflow.plugins_manager import AirflowPlugin
 
 URL_PREFIX = "/nba-coverage"
-URL_ROUTE = "backfill-coverage"
+URL_ROUTE = "backfill-coverage"  # the UI's URL of the page: /plugin/backfill-coverage
+NAV_NAME = "Coverage"  # the navigation entry (icon + at most ~9 characters fit)
 PASS1_DAG_ID = "nba_pass1_box_scores"
 PAGE = Path(__file__).with_name("nba_coverage") / "page.html"
 
@@ -122,7 +125,7 @@ class NbaCoveragePlugin(AirflowPlugin):
     fastapi_apps = [{"app": app, "url_prefix": URL_PREFIX, "name": "NBA backfill coverage"}]
     external_views = [
         {
-            "name": "Backfill coverage",
+            "name": NAV_NAME,
             "href": f"{URL_PREFIX}/",
             "url_route": URL_ROUTE,
             "destination": "nav",

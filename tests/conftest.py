@@ -23,8 +23,12 @@ FIXTURES = ROOT / "tests" / "fixtures" / "real-games"
 _HOME = Path(tempfile.mkdtemp(prefix="nba-airflow-test-"))
 # tests/sql/test_sql_mutations.py runs the SQL tests against a mutated copy of include/sql
 _MUTATED_SQL_DIR = os.environ.get("NBA_TEST_SQL_DIR")
+# the tests' own settings, whatever the caller's shell exports (but where the tests write
+# their screenshots and which Chromium they drive are the caller's to choose)
+_TEST_TOOLING = {"NBA_SCREENSHOT_DIR", "NBA_CHROMIUM"}
 for key in [k for k in os.environ if k.startswith(("NBA_", "AIRFLOW_CONN_", "AIRFLOW__"))]:
-    del os.environ[key]
+    if key not in _TEST_TOOLING:
+        del os.environ[key]
 os.environ.update(
     {
         "AIRFLOW_HOME": str(_HOME),

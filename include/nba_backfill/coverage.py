@@ -1,12 +1,16 @@
-"""Figures of the "Backfill coverage" page (plugins/nba_coverage_plugin.py).
+"""Figures of the backfill coverage page ("Coverage" in the UI's navigation,
+plugins/nba_coverage_plugin.py).
 
 - `daily_coverage`: what Pass 1 and Pass 2 have written, per calendar day, from ONE
   partition-pruned aggregate statement (include/sql/coverage/daily_coverage.sql) through
   the warehouse seam, so it runs unchanged on DuckDB and BigQuery; each day gets a Pass 1
-  status, a Pass 2 coverage and an audit verdict, laid out in NBA seasons (Oct..Jun).
+  status, a Pass 2 coverage and cell (rows that only Pass 2 wrote counted apart) and an
+  audit verdict, laid out in NBA seasons (Oct..Jun).
 - `pass1_task_links` / `pass1_run_progress`: Airflow's own metadata DB (the api-server
   process that serves the page has it): each day's latest `load_day` mapped task instance
-  (for the link into the grid), and the progress of running Pass 1 runs.
+  (for the link into the grid), the progress of running Pass 1 runs, and the newest
+  `airflow backfill create` of Pass 1 as a whole (`pass1_backfill_progress`, from
+  nba_backfill.progress, the figures of `cli progress`).
 - `TTLCache`: the page's figures are cached briefly, so that a page left open (it
   refreshes itself) or many viewers do not send one warehouse query per request.
 """
@@ -41,6 +45,19 @@ PASS1_STATES = {
     "stale": "Pass 1 stale",
     "partial": "Pass 1 partial",
     "missing": "Pass 1 missing",
+}
+
+# The cell of a day when the calendar is coloured by Pass 2, in legend order. Rows that
+# only Pass 2 wrote (Pass 2 ran before Pass 1 for those player-games: the MERGE inserts
+# the keys and the zones, Pass 1 completes the rows later) are counted apart: they are
+# neither Pass 1 rows nor missing.
+PASS2_CELLS = {
+    "no_games": "No Final games",
+    "none": "Pass 2 0% (game day, nothing processed)",
+    "partial": "Pass 2 partial",
+    "complete": "Pass 2 100% of Pass 1 rows",
+    "only": "Pass 2 only (rows waiting for Pass 1)",
+    "stale": "Pass 2 stale",
 }
 
 _INT_FIELDS = (
@@ -90,7 +107,8 @@ def classify_day(row: dict[str, Any], cfg: Settings) -> dict[str, Any]:
 
     - pass1: no_games (no Final game), complete (every Final game has rows for both teams),
       missing (no Final game has Pass 1 rows), partial (anything in between);
-    - pass2_coverage: share of the day's Pass 1 rows that Pass 2 has processed;
+    - pass2_coverage: share of the day's Pass 1 rows that Pass 2 has processed (None
+      without Pass 1 rows); pass2_only_rows: rows that only Pass 2 wrote (no Pass 1 yet);
     - audit: fail when keys repeat, a loaded game has one team only, or the NULL-minutes
       share of gamebook rows is outside the configured band; pass when Pass 1 rows exist
       and none of these hold; none without Pass 1 rows.
@@ -110,6 +128,9 @@ def classify_day(row: dict[str, Any], cfg: Settings) -> dict[str, Any]:
     day["pass2_coverage"] = (
         round(day["pass2_rows"] / day["pass1_rows"], 4) if day["pass1_rows"] else None
     )
+    # shot_zone_rows counts every row Pass 2 processed, pass2_rows those Pass 1 wrote too
+    day["pass2_only_rows"] = max(day["shot_zone_rows"] - day["pass2_rows"], 0)
+    day["pass2_cell"] = pass2_cell(day)
     share = day["null_minutes_rows"] / day["gamebook_rows"] if day["gamebook_rows"] else None
     day["null_minutes_share"] = round(share, 4) if share is not None else None
     problems = []
@@ -135,6 +156,21 @@ def classify_day(row: dict[str, Any], cfg: Settings) -> dict[str, Any]:
     return day
 
 
+def pass2_cell(day: dict[str, Any]) -> str:
+    """The day's look when the calendar is coloured by Pass 2 (a key of PASS2_CELLS).
+
+    A game day where Pass 2 has processed nothing is `none` (0 %), never confused with a day
+    without games; a day whose only rows are Pass 2's is `only`; `stale` (the staleness
+    verdict) is applied by `with_staleness`."""
+    if day["pass1_rows"]:
+        if day["pass2_rows"] == 0:
+            return "none"
+        return "complete" if day["pass2_rows"] >= day["pass1_rows"] else "partial"
+    if day["pass2_only_rows"]:
+        return "only"
+    return "none" if day["final_games"] else "no_games"
+
+
 def _empty_day(day: dt.date) -> dict[str, Any]:
     return {"game_date": day}
 
@@ -146,6 +182,8 @@ def with_staleness(day: dict[str, Any], status: staleness.DayStatus | None) -> d
     day["stale_reasons"] = {p: status.reasons(p) if status else [] for p in staleness.PASSES}
     if status is not None and status.pass1 == "stale" and day["pass1"] == "complete":
         day["pass1"] = "stale"
+    if status is not None and status.pass2 == "stale":
+        day["pass2_cell"] = "stale"
     return day
 
 
@@ -198,8 +236,11 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
         if day.isoformat() not in in_strips
     ]
     all_days = [d for s in seasons for d in s["days"]] + off_season
-    totals = {k: sum(d[k] for d in all_days) for k in _INT_FIELDS}
+    totals = {k: sum(d[k] for d in all_days) for k in (*_INT_FIELDS, "pass2_only_rows")}
     totals["game_days"] = sum(1 for d in all_days if d["final_games"])
+    totals["days_pass2_only"] = sum(1 for d in all_days if d["pass2_only_rows"])
+    for cell in PASS2_CELLS:
+        totals[f"days_pass2_cell_{cell}"] = sum(1 for d in all_days if d["pass2_cell"] == cell)
     for state in PASS1_STATES:
         totals[f"days_{state}"] = sum(1 for d in all_days if d["pass1"] == state)
     totals["days_audit_fail"] = sum(1 for d in all_days if d["audit"] == "fail")
@@ -219,6 +260,7 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
         "warehouse": getattr(warehouse, "backend", "?"),
         "null_minutes_band": [cfg.null_minutes_min_share, cfg.null_minutes_max_share],
         "pass1_states": PASS1_STATES,
+        "pass2_cells": PASS2_CELLS,
         "seasons": seasons,
         "off_season_days": off_season,
         "totals": totals,
@@ -340,21 +382,42 @@ def summarize_tasks(
 
 
 def pass1_run_progress(
-    now: dt.datetime | None = None, limit_finished: int = 1, prefix: str = ""
+    now: dt.datetime | None = None,
+    limit_finished: int = 1,
+    prefix: str = "",
+    limit_active: int = 8,
 ) -> dict[str, Any]:
-    """Running Pass 1 runs (and the latest finished ones) with their load_day progress."""
+    """Active Pass 1 runs and the latest finished ones, with their load_day progress;
+    `backfill`: the newest backfill of Pass 1 as a whole (`pass1_backfill_progress`).
+
+    A backfill creates one queued run per day up front (hundreds over a few seasons): its
+    queued runs are counted, not listed (the backfill's line says where it stands); the
+    other active runs are listed, running first, at most `limit_active`."""
     from airflow.models.dagrun import DagRun
     from airflow.models.taskinstance import TaskInstance as TI
     from airflow.utils.session import create_session
-    from sqlalchemy import select
+    from sqlalchemy import and_, case, func, or_, select
 
     now = now or dt.datetime.now(dt.UTC)
     with create_session() as session:
+        active_filter = (DagRun.dag_id == PASS1_DAG_ID, DagRun.state.in_(("running", "queued")))
+        counts = dict(
+            session.execute(
+                select(DagRun.state, func.count()).where(*active_filter).group_by(DagRun.state)
+            ).all()
+        )
         active = list(
             session.scalars(
                 select(DagRun)
-                .where(DagRun.dag_id == PASS1_DAG_ID, DagRun.state.in_(("running", "queued")))
-                .order_by(DagRun.run_after.desc())
+                .where(
+                    *active_filter,
+                    or_(
+                        DagRun.state == "running",
+                        and_(DagRun.state == "queued", DagRun.run_type != "backfill"),
+                    ),
+                )
+                .order_by(case((DagRun.state == "running", 0), else_=1), DagRun.run_after.desc())
+                .limit(limit_active)
             )
         )
         finished = list(
@@ -397,7 +460,98 @@ def pass1_run_progress(
                     **summarize_tasks(tasks, now, run.end_date),
                 }
             )
-    return {"now": _iso(now), "running": len(active), "runs": runs}
+    running = sum(n for state, n in counts.items() if str(state) == "running")
+    queued = sum(n for state, n in counts.items() if str(state) == "queued")
+    return {
+        "now": _iso(now),
+        "running": running,
+        "queued": queued,
+        "active_not_listed": running + queued - len(active),
+        "runs": runs,
+        "backfill": pass1_backfill_progress(now, prefix),
+    }
+
+
+def backfill_summary(
+    snap: Any, backfill: dict[str, Any], now: dt.datetime, prefix: str = ""
+) -> dict[str, Any]:
+    """A backfill as a whole, from its `nba_backfill.progress.BackfillSnapshot` (one run per
+    day, all created with the backfill) and its row of the `backfill` table: runs done of
+    total, the days it covers, and when it should finish at the pace so far (a finished
+    backfill: when it completed)."""
+    completed_at = backfill.get("completed_at")
+    left = None if completed_at else snap.left_s
+    if completed_at:
+        projected = completed_at
+    elif left is not None:
+        projected = now + dt.timedelta(seconds=left)
+    else:
+        projected = None
+    if completed_at:
+        state = "cancelled" if backfill.get("cancelled") else "completed"
+    else:
+        state = "paused" if backfill.get("is_paused") else "running"
+    return {
+        "id": backfill["id"],
+        "dag_id": PASS1_DAG_ID,
+        "state": state,
+        "from_date": backfill.get("from_date"),
+        "to_date": backfill.get("to_date"),
+        "max_active_runs": backfill.get("max_active_runs"),
+        "created_at": _iso(backfill.get("created_at")),
+        "completed_at": _iso(completed_at),
+        # runs: one per day of the range; `done` counts the days kept from earlier runs too
+        "total": snap.total,
+        "done": snap.done + snap.kept,
+        "kept": snap.kept,
+        "failed": snap.failed,
+        "running": snap.running,
+        "queued": snap.queued,
+        "remaining": max(snap.total - snap.done - snap.kept - snap.failed, 0),
+        "game_days": snap.game_days,
+        "elapsed_s": round(snap.elapsed_s, 1),
+        "left_s": round(left, 1) if left is not None else None,
+        "projected_finish": _iso(projected),
+        "line": snap.line(f"backfill {backfill['id']} of {PASS1_DAG_ID}"),
+        "url": f"{prefix}/dags/{PASS1_DAG_ID}/runs",
+    }
+
+
+def pass1_backfill_progress(now: dt.datetime | None = None, prefix: str = "") -> dict | None:
+    """The newest `airflow backfill create` of Pass 1, as a whole (None without one):
+    `nba_backfill.progress`'s `latest_backfill` and `backfill_snapshot`, the figures that
+    `python -m nba_backfill.cli progress` prints."""
+    from airflow.models.backfill import Backfill
+    from airflow.utils.session import create_session
+
+    from nba_backfill import progress
+
+    found = progress.latest_backfill(PASS1_DAG_ID)
+    if found is None:
+        return None
+    backfill_id, created, completed = found
+    with create_session() as session:
+        row = session.get(Backfill, backfill_id)
+        info = {
+            "id": backfill_id,
+            "created_at": created,
+            "completed_at": _aware(row.completed_at) if completed else None,
+            "from_date": _aware(row.from_date).date().isoformat(),
+            "to_date": _aware(row.to_date).date().isoformat(),
+            "max_active_runs": row.max_active_runs,
+            "is_paused": bool(row.is_paused),
+        }
+    now = now or dt.datetime.now(dt.UTC)
+    snap = progress.backfill_snapshot(
+        PASS1_DAG_ID, backfill_id, since=created, now=info["completed_at"] or now
+    )
+    # `airflow backfill` cancel: paused, then completed with its queued runs failed
+    info["cancelled"] = bool(completed and info["is_paused"])
+    return backfill_summary(snap, info, now, prefix)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 class TTLCache:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from nba_backfill import demo_data, pass1
+from nba_backfill import demo, pass1
 from nba_backfill.config import settings
 from nba_backfill.coverage import daily_coverage
 from nba_backfill.warehouse import duckdb_warehouse, get_warehouse
@@ -21,7 +21,7 @@ LOADED = [dt.date(2021, 10, 19), dt.date(2021, 10, 20)]  # 10-21 stays missing
 
 @pytest.fixture
 def emulator(tmp_path):
-    from nba_backfill.bq_emulator import BigQueryEmulator, EmulatorUnavailable
+    from nba_backfill.local.bq_emulator import BigQueryEmulator, EmulatorUnavailable
 
     try:
         emulator = BigQueryEmulator.start(tmp_path / "bq-emulator")
@@ -48,7 +48,7 @@ def comparable(figures: dict) -> list[dict]:
 
 
 def test_coverage_query_on_bigquery_matches_duckdb(emulator, tmp_path, monkeypatch, nba_env):
-    data = demo_data.generate(START, END)
+    data = demo.generate(START, END)
     duck = build(duckdb_warehouse(tmp_path / "reference.duckdb"), data)
 
     nba_env(NBA_RAW_DATASET="nba_raw_cov", NBA_ANALYTICS_DATASET="nba_analytics_cov")

@@ -1,13 +1,17 @@
-"""The "Backfill coverage" plugin page, served by a real api-server on 127.0.0.1.
+"""The backfill coverage plugin page ("Coverage" in the UI's navigation), served by a real
+api-server on 127.0.0.1.
 
 Two weeks of demo data; Pass 1 loads the first 11 days (through dag.test, i.e. a real
 Airflow run in the metadata DB the api-server reads) and Pass 2's statement the first 7
-(a Pass 2 run would take every day Pass 1 wrote: the other 4 show what it owes), then two days are
-damaged by hand: one game loses a team's rows (Pass 1 partial, audit failing) and one day
-loses every minutes value (NULL-minutes share outside the band). The page's JSON must
-agree with figures computed here from the table itself, its endpoints must refuse
-requests without a valid token, its navigation entry must be registered, and the page must
-render in headless Chromium (docs/backfill-coverage.png).
+(a Pass 2 run would take every day Pass 1 wrote: the other 4 show what it owes) and one
+day Pass 1 has not loaded (its rows are Pass 2's only), then two days are damaged by
+hand: one game loses a team's rows (Pass 1 partial, audit failing) and one day loses every
+minutes value (NULL-minutes share outside the band). The page's JSON must agree with
+figures computed here from the table itself, its endpoints must refuse requests without
+a valid token, its navigation entry must be registered under a name that fits, and the
+page must render in headless Chromium: the Pass 2 colouring, the tooltip's figures and
+place, a backfill as a whole in the runs panel. Screenshots go to build/screenshots/
+(tests/ui/ui_browser.py), never docs/ (`make screenshots`).
 """
 
 from __future__ import annotations
@@ -21,13 +25,13 @@ from collections import defaultdict
 from urllib.parse import quote
 
 import pytest
-from ui_browser import logged_in_page, save_screenshot
+from ui_browser import COVERAGE_NAV_NAME, logged_in_page, open_coverage_page, save_screenshot
 
-from nba_backfill import demo_data
+from nba_backfill import demo
 from nba_backfill.days import DayRange
-from nba_backfill.local_airflow import AirflowServices, airflow_env
+from nba_backfill.local.airflow_services import AirflowServices, airflow_env
+from nba_backfill.local.runner import PASS1_DAG_ID, run_dag
 from nba_backfill.pass2 import merge_window
-from nba_backfill.runner import PASS1_DAG_ID, run_dag
 from nba_backfill.warehouse import duckdb_warehouse
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +41,9 @@ PASS1_END = dt.date(2021, 10, 29)  # Pass 1 loads 10-19 .. 10-29: 10-30 .. 11-01
 PASS2_END = dt.date(2021, 10, 25)  # Pass 2 enriches 10-19 .. 10-25
 ONE_TEAM_DAY = dt.date(2021, 10, 21)  # one game keeps one team's rows only
 NO_MINUTES_DAY = dt.date(2021, 10, 22)  # every minutes_played set to NULL
+PASS2_ONLY_DAY = dt.date(2021, 10, 31)  # Pass 2 before Pass 1: rows only Pass 2 wrote
+ZERO_PASS2_DAY = dt.date(2021, 10, 27)  # Pass 1 loaded, Pass 2 not: Pass 2 0 %
+NO_GAMES_DAY = dt.date(2021, 10, 5)  # pre-season: no Final game
 PAGE = "/nba-coverage/"
 API = "/nba-coverage/api/coverage"
 
@@ -57,12 +64,13 @@ def site(airflow_db, tmp_path_factory):
         )
         warehouse = duckdb_warehouse(path)
         warehouse.apply_schema()
-        data = demo_data.generate(START, END)
+        data = demo.generate(START, END)
         for name, table in data.tables.items():
             warehouse.load_arrow(name, table)
         pass1 = run_dag(PASS1_DAG_ID, {"start_date": iso(START), "end_date": iso(PASS1_END)})
         assert pass1.ok, pass1
         merge_window(warehouse, DayRange(START, PASS2_END, "test"))
+        merge_window(warehouse, DayRange(PASS2_ONLY_DAY, PASS2_ONLY_DAY, "test"))
         with warehouse.connect() as con:
             game_id, team = con.execute(
                 "select game_id, min(team_abbr) from nba_analytics.player_game_summary "
@@ -131,6 +139,11 @@ def expected_days(site) -> dict[str, dict]:
         nulls = sum(1 for r in gamebook if r["minutes_played"] is None)
         share = nulls / len(gamebook) if gamebook else None
         pass2 = sum(1 for r in loaded if r["shot_zones_processed_at"] is not None)
+        pass2_only = sum(
+            1
+            for r in rows[day]
+            if r["pass1_processed_at"] is None and r["shot_zones_processed_at"] is not None
+        )
         one_team = sum(1 for g in final[day] if len(teams.get(g, set())) == 1)
         if not final[day]:
             pass1 = "no_games"
@@ -149,6 +162,7 @@ def expected_days(site) -> dict[str, dict]:
             "gamebook_rows": len(gamebook),
             "null_minutes_rows": nulls,
             "pass2_rows": pass2,
+            "pass2_only_rows": pass2_only,
             "pass1": pass1,
             "audit": "fail" if failing else ("pass" if loaded else "none"),
         }
@@ -171,7 +185,8 @@ def test_navigation_entry_is_registered(site):
     status, body = site["services"].api("GET", "/api/v2/plugins", token=site["token"])
     assert status == 200, body
     plugin = next(p for p in body["plugins"] if p["name"] == "nba_backfill_coverage")
-    assert [v["name"] for v in plugin["external_views"]] == ["Backfill coverage"]
+    # a short name: the navigation bar cuts longer ones off under the icon ("Backfill c...")
+    assert [v["name"] for v in plugin["external_views"]] == [COVERAGE_NAV_NAME]
     view = plugin["external_views"][0]
     assert (view["href"], view["url_route"], view["destination"]) == (
         PAGE,
@@ -232,6 +247,18 @@ def test_coverage_figures_match_the_table(site):
     assert totals["days_audit_fail"] == 2
     assert totals["pass1_rows"] == sum(w["pass1_rows"] for w in want.values())
 
+    # rows only Pass 2 wrote (Pass 2 ran before Pass 1 on that day) are counted: on their
+    # day (Pass 1 still missing there) and in the totals, beside the coverage of Pass 1 rows
+    only = want[iso(PASS2_ONLY_DAY)]["pass2_only_rows"]
+    assert only > 0 and sum(w["pass2_only_rows"] for w in want.values()) == only
+    assert (on(PASS2_ONLY_DAY)["pass1"], on(PASS2_ONLY_DAY)["pass2_cell"]) == ("missing", "only")
+    assert (totals["pass2_only_rows"], totals["days_pass2_only"]) == (only, 1)
+    assert totals["pass2_rows"] == sum(w["pass2_rows"] for w in want.values())
+    # the Pass 2 colouring: a 0 % game day is not a day without games
+    assert on(ZERO_PASS2_DAY)["pass2_cell"] == "none"
+    assert on(NO_GAMES_DAY)["pass2_cell"] == "no_games"
+    assert {on(START + dt.timedelta(days=i))["pass2_cell"] for i in range(7)} == {"complete"}
+
     # a second request within 30 s is served from the cache
     status, again = services.api("GET", API, token=token)
     assert status == 200 and again["cache_age_s"] > 0
@@ -284,17 +311,30 @@ def test_run_progress_of_pass1(site):
     assert abs((projected - last_end).total_seconds()) < 1
 
 
+TIP_BOX = """tip => {
+    const r = tip.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+            width: document.documentElement.clientWidth, height: window.innerHeight};
+}"""
+CELL_BOX = "cell => { const r = cell.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }"  # noqa: E501
+FILL = "cell => getComputedStyle(cell).fill"
+
+
 def test_page_renders_the_heatmap_in_chromium(site):
     services, token = site["services"], site["token"]
     started = time.monotonic()
     with logged_in_page(services.base_url, token, height=820) as page:
-        page.goto(f"{services.base_url}/plugin/backfill-coverage")
-        # the UI's navigation shows the entry (top level); the page is its iframe
-        nav = page.locator("a[aria-label='Backfill coverage']")
-        nav.wait_for()
+        frame = open_coverage_page(page, services.base_url)
+        # the UI's navigation shows the entry (top level), its name whole; the page is its
+        # iframe, at the same URL as before the entry was renamed
+        nav = page.locator(f"a[aria-label='{COVERAGE_NAV_NAME}']")
         assert nav.get_attribute("href") == "/plugin/backfill-coverage"
-        frame = page.frame_locator("iframe")
-        frame.locator("body[data-ready='1']").wait_for(timeout=60_000)
+        assert nav.inner_text().strip() == COVERAGE_NAV_NAME
+        cut = nav.evaluate(
+            "a => [a, ...a.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1)"
+            ".map(e => e.tagName + ' ' + e.textContent)"
+        )
+        assert cut == [], f"the navigation entry's name is cut off: {cut}"
         cells = frame.locator("rect.cell")
         assert cells.count() == 273
         assert frame.locator("rect.cell[data-pass1='missing']").count() == 3
@@ -302,21 +342,183 @@ def test_page_renders_the_heatmap_in_chromium(site):
         assert frame.locator("rect.cell[data-audit='fail']").count() == 2
         assert frame.get_by_text("Season 2021-22").count() == 1
         assert "11 done, 0 running, 0 queued, 0 failed of 11" in frame.locator("#runs").inner_text()
-        # the other colourings: Pass 2 coverage and the NULL-minutes share against the band
+        # the summary counts the rows only Pass 2 wrote, next to its coverage of Pass 1 rows
+        only = (
+            site["warehouse"]
+            .run("audit/table_rows", {"start_date": PASS2_ONLY_DAY, "end_date": PASS2_ONLY_DAY})
+            .rows
+        )
+        totals = frame.locator("#totals").inner_text()
+        assert f"{len(only)}\nrows only Pass 2 wrote (on 1 day, waiting" in totals, totals
+        assert "Pass 2 coverage of" in totals
+
+        # the Pass 2 colouring: a game day at 0 %, a day without games and a day whose rows
+        # are Pass 2's only each look their own way, each with its legend entry
         frame.locator("#mode").select_option("pass2")
-        assert "100% of Pass 1 rows" in frame.locator("#legend").inner_text()
+        legend = frame.locator("#legend").inner_text()
+        for label in ("No Final games", "Pass 2 0%", "Pass 2 only", "Pass 2 100% of Pass 1 rows"):
+            assert label in legend, legend
+
+        def fill(day: dt.date) -> str:
+            return frame.locator(f"rect.cell[data-date='{iso(day)}']").evaluate(FILL)
+
+        looks = {
+            "zero": fill(ZERO_PASS2_DAY),
+            "no games": fill(NO_GAMES_DAY),
+            "pass 2 only": fill(PASS2_ONLY_DAY),
+            "complete": fill(START),
+        }
+        assert len(set(looks.values())) == 4, looks
+        assert frame.locator("rect.cell[data-pass2='none']").count() == 6  # 10-26..29, 30, 11-01
+        frame.locator(f"rect.cell[data-date='{iso(PASS2_ONLY_DAY)}']").hover()
+        text = frame.locator("#tip").inner_text()
+        assert f"Pass 2: {len(only)} row(s) written by Pass 2 only, waiting for Pass 1" in text
+        assert "- of rows" not in text
+        frame.locator(f"rect.cell[data-date='{iso(ZERO_PASS2_DAY)}']").hover()
+        assert "Pass 2: 0.0% of" in frame.locator("#tip").inner_text()
+        save_screenshot(page, "coverage-pass2-colouring.png")
         frame.locator("#mode").select_option("nullshare")
         assert "outside the band" in frame.locator("#legend").inner_text()
         assert cells.count() == 273
         frame.locator("#mode").select_option("pass1")
-        # hovering a day shows its figures
-        frame.locator(f"rect.cell[data-date='{iso(ONE_TEAM_DAY)}']").hover()
+
+        # hovering a day shows its figures, above the day's cell: never over its row, never
+        # off the viewport
+        one_team = frame.locator(f"rect.cell[data-date='{iso(ONE_TEAM_DAY)}']")
+        one_team.hover()
         tip = frame.locator("#tip")
         assert "Pass 1 partial" in tip.inner_text()
         assert "rows for one team only" in tip.inner_text()
+        box, cell = tip.evaluate(TIP_BOX), one_team.evaluate(CELL_BOX)
+        assert box["bottom"] <= cell["top"], (box, cell)  # above the cell's row
+        assert cell["top"] - box["bottom"] < 12, (box, cell)  # right above it
+        assert box["left"] <= (cell["left"] + cell["right"]) / 2 <= box["right"], (box, cell)
+        assert 0 <= box["left"] and box["right"] <= box["width"], box
+        assert 0 <= box["top"] and box["bottom"] <= box["height"], box
         # and the day's cell links to its mapped task instance in the grid, in the top window
         link = frame.locator(f"a:has(rect.cell[data-date='{iso(ONE_TEAM_DAY)}'])")
         assert link.get_attribute("target") == "_top"
         assert "/tasks/load_day/mapped/" in link.get_attribute("href")
         path = save_screenshot(page, "backfill-coverage.png")
     assert path.exists() and time.monotonic() - started < 90
+
+
+def test_tooltip_goes_below_a_cell_at_the_top_of_the_window_and_stays_inside(site):
+    """With no room above the cell (its row at the top of the window), the tooltip goes
+    below it; near the window's right edge it is clamped to the viewport."""
+    services, token = site["services"], site["token"]
+    with logged_in_page(services.base_url, token, width=700, height=600) as page:
+        page.goto(f"{services.base_url}/nba-coverage/")
+        page.locator("body[data-ready='1']").wait_for(timeout=60_000)
+        # room to scroll the Monday row of the strip to the top edge of the window
+        page.evaluate("document.body.style.paddingBottom = '2000px'")
+        mondays = ("2021-10-04", "2022-05-09")  # the strip's 2nd and 33rd weeks
+        page.locator(f"rect.cell[data-date='{mondays[0]}']").evaluate(
+            "cell => window.scrollTo(0, cell.getBoundingClientRect().top + window.scrollY - 4)"
+        )
+        for day in mondays:
+            target = page.locator(f"rect.cell[data-date='{day}']")
+            target.hover()
+            box, at = page.locator("#tip").evaluate(TIP_BOX), target.evaluate(CELL_BOX)
+            assert at["top"] < 10, at  # the row is at the top: no room above
+            assert box["top"] >= at["bottom"], (day, box, at)  # below the row
+            assert 0 <= box["left"] and box["right"] <= box["width"], (day, box)
+            assert 0 <= box["top"] and box["bottom"] <= box["height"], (day, box)
+
+
+@pytest.fixture
+def backfill(site):
+    """A backfill of Pass 1 over the two weeks (one run per day, created by the REST API
+    as `airflow backfill create` does), with 2 runs done and 1 running (set here: no
+    scheduler runs them); removed afterwards, runs included (the metadata DB is shared)."""
+    from airflow.models.backfill import Backfill, BackfillDagRun
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    services, token = site["services"], site["token"]
+    status, body = services.api(
+        "POST",
+        "/api/v2/backfills",
+        {
+            "dag_id": PASS1_DAG_ID,
+            "from_date": f"{iso(START)}T00:00:00Z",
+            "to_date": f"{iso(END)}T00:00:00Z",
+            "max_active_runs": 2,
+        },
+        token=token,
+    )
+    assert status == 200, body
+    backfill_id = body["id"]
+    try:
+        now = dt.datetime.now(dt.UTC)
+        with create_session() as session:
+            runs = (
+                session.query(DagRun)
+                .join(BackfillDagRun, BackfillDagRun.dag_run_id == DagRun.id)
+                .filter(BackfillDagRun.backfill_id == backfill_id)
+                .order_by(DagRun.logical_date)
+                .all()
+            )
+            for run, state in zip(runs, ("success", "success", "running"), strict=False):
+                run.state = state
+                run.start_date = now - dt.timedelta(seconds=2)
+                if state == "success":
+                    run.end_date = now - dt.timedelta(seconds=1)
+        yield backfill_id
+    finally:
+        with create_session() as session:
+            run_ids = [
+                r
+                for (r,) in session.query(BackfillDagRun.dag_run_id).filter(
+                    BackfillDagRun.backfill_id == backfill_id
+                )
+            ]
+            session.query(BackfillDagRun).filter(BackfillDagRun.backfill_id == backfill_id).delete()
+            session.query(DagRun).filter(DagRun.id.in_(run_ids)).delete(synchronize_session=False)
+            session.query(Backfill).filter(Backfill.id == backfill_id).delete()
+
+
+def test_a_backfill_shows_as_a_whole_in_the_runs_panel(site, backfill):
+    """During `airflow backfill create` (one run per day, all created at once) the panel
+    shows the backfill: runs done of total, its days, a projected finish; the runs table
+    lists the running runs, not every queued day of the backfill."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    services, token = site["services"], site["token"]
+    status, body = services.api("GET", "/nba-coverage/api/runs", token=token)
+    assert status == 200, body
+    b = body["backfill"]
+    assert (b["id"], b["state"], b["from_date"], b["to_date"]) == (
+        backfill, "running", iso(START), iso(END),
+    )  # fmt: skip
+    assert (b["total"], b["done"], b["running"], b["queued"], b["failed"]) == (14, 2, 1, 11, 0)
+    assert (b["remaining"], b["max_active_runs"]) == (12, 2)
+    assert b["left_s"] > 0
+    projected = dt.datetime.fromisoformat(b["projected_finish"])
+    assert projected > dt.datetime.fromisoformat(body["now"])
+    assert b["line"].startswith(f"backfill {backfill} of {PASS1_DAG_ID}: 2/14 days done")
+    with create_session() as session:  # (the session's DB may hold other tests' runs)
+        active = {
+            state: session.query(DagRun)
+            .filter(DagRun.dag_id == PASS1_DAG_ID, DagRun.state == state)
+            .count()
+            for state in ("running", "queued")
+        }
+    assert (body["running"], body["queued"]) == (active["running"], active["queued"])
+    listed = [r for r in body["runs"] if r["state"] in ("running", "queued")]
+    assert [r["state"] for r in listed] == ["running"] * len(listed)
+    assert "backfill__2021-10-21T00:00:00-04:00" in {r["run_id"] for r in listed}
+    more = active["running"] + active["queued"] - len(listed)
+    assert more >= 11 and body["active_not_listed"] == more
+
+    with logged_in_page(services.base_url, token, height=820) as page:
+        frame = open_coverage_page(page, services.base_url)
+        panel = frame.locator("#backfill")
+        text = panel.inner_text()
+        assert f"Backfill {backfill} of {iso(START)} .. {iso(END)} (running" in text, text
+        assert "2/14 runs done" in text and "1 running, 11 queued, 0 failed" in text, text
+        assert "projected finish" in text and "left)" in text, text
+        runs = frame.locator("#runs").inner_text()
+        assert f"and {more} more queued or running run(s) (the backfill's" in runs, runs
+        save_screenshot(page, "coverage-during-a-backfill.png")

@@ -1,8 +1,11 @@
 """The UI as a user sees it: Pass 1 triggered with params through the REST API under a real
-scheduler (LocalExecutor), Pass 2 started by Pass 1's asset event, then the trigger form
+scheduler (LocalExecutor), Pass 2 started by Pass 1's asset event (or the daily run that
+unpausing it starts merges the range first), then the trigger form
 (date pickers) and the grids (mapped load_day instances labelled by date, both passes
-green) captured in headless Chromium: docs/trigger-form.png, docs/grid-pass1.png,
-docs/grid-pass2.png."""
+green) in headless Chromium, through the same pages as `make screenshots`. The test's
+screenshots go to build/screenshots/ (tests/ui/ui_browser.py), never docs/: the session's
+metadata DB holds other tests' runs (a backfill's banner on the trigger form, ...); the
+README's pictures come from `make screenshots` (scripts/refresh_screenshots.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,19 @@ import time
 from urllib.parse import quote
 
 import pytest
-from ui_browser import logged_in_page, save_screenshot
+from ui_browser import (
+    DOCS,
+    logged_in_page,
+    open_mapped_instances,
+    open_run_grid,
+    open_trigger_form,
+    save_screenshot,
+    screenshot_dir,
+)
 
-from nba_backfill import demo_data
-from nba_backfill.local_airflow import AirflowServices
-from nba_backfill.runner import PASS1_DAG_ID, PASS2_DAG_ID
+from nba_backfill import demo
+from nba_backfill.local.airflow_services import AirflowServices
+from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID
 
 from helpers import scheduler_env
 
@@ -52,16 +63,19 @@ def wait_for_run(
     )
 
 
-def wait_for_new_runs(services, token, dag_id: str, known: set[str], timeout: float) -> list[dict]:
-    """The DAG's runs that are not in `known`, once there is one and all have finished.
-    (The session's metadata DB also holds other tests' runs.)"""
+def wait_for_new_runs(
+    services, token, dag_id: str, known: set[str], timeout: float, run_type: str | None = None
+) -> list[dict]:
+    """The DAG's runs that are not in `known`, once there is one (of `run_type`, if given)
+    and all have finished. (The session's metadata DB also holds other tests' runs.)"""
     deadline = time.monotonic() + timeout
     runs: list[dict] = []
     while time.monotonic() < deadline:
         status, body = services.api("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=100", token=token)
         runs = body.get("dag_runs", []) if status == 200 else []
         runs = [r for r in runs if r["dag_run_id"] not in known]
-        if runs and all(r["state"] in ("success", "failed") for r in runs):
+        wanted = [r for r in runs if run_type is None or r["run_type"] == run_type]
+        if wanted and all(r["state"] in ("success", "failed") for r in runs):
             return runs
         time.sleep(2)
     raise AssertionError(
@@ -70,7 +84,7 @@ def wait_for_new_runs(services, token, dag_id: str, known: set[str], timeout: fl
 
 
 def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airflow_db, tmp_path):
-    data = demo_data.generate(START, END)
+    data = demo.generate(START, END)
     for name, table in data.tables.items():
         warehouse.load_arrow(name, table)
     env = scheduler_env(
@@ -110,8 +124,40 @@ def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airfl
         status, runs = services.api("GET", "/nba-coverage/api/runs", token=token)
         final = next(r for r in runs["runs"] if r["run_id"] == run["dag_run_id"])
         assert (final["state"], final["done"], final["remaining"]) == ("success", len(DAYS), 0)
-        (pass2,) = wait_for_new_runs(services, token, PASS2_DAG_ID, pass2_before, timeout=90)
-        assert (pass2["state"], pass2["run_type"]) == ("success", "asset_triggered")
+        # Pass 2: one run started by Pass 1's asset event. Unpausing Pass 2 may also have
+        # started its daily safety-net run (README: "Unpausing starts a run of each"),
+        # which waits for Pass 1 like any Pass 2 run; then one of the two merges the range
+        # and the other finds nothing stale (the batching rule: its merge is skipped).
+        new_pass2 = wait_for_new_runs(
+            services, token, PASS2_DAG_ID, pass2_before, timeout=90, run_type="asset_triggered"
+        )
+        seen = sorted((r["run_type"], r["state"]) for r in new_pass2)
+        assert seen in (
+            [("asset_triggered", "success")],
+            [("asset_triggered", "success"), ("scheduled", "success")],
+        ), seen
+        merged = {}
+        for pass2_run in new_pass2:
+            status, tis = services.api(
+                "GET",
+                f"/api/v2/dags/{PASS2_DAG_ID}/dagRuns/"
+                f"{quote(pass2_run['dag_run_id'], safe='')}/taskInstances",
+                token=token,
+            )
+            states = {(t["task_id"], t["state"]) for t in tis["task_instances"]}
+            if ("merge_shot_zones", "success") in states:
+                merged[pass2_run["dag_run_id"]] = (pass2_run, tis["task_instances"])
+        # exactly one Pass 2 run merged the range, every task of it green
+        ((pass2, pass2_tis),) = merged.values()
+        assert {(t["task_id"], t["state"]) for t in pass2_tis} == {
+            ("wait_for_pass1", "success"),
+            ("plan_windows", "success"),
+            ("merge_shot_zones", "success"),
+            ("audit_shot_zones", "success"),
+        }
+        assert [
+            t["rendered_map_index"] for t in pass2_tis if t["task_id"] == "merge_shot_zones"
+        ] == [f"{START} .. {END}"]
 
         pass1_run = quote(pass1["dag_run_id"], safe="")
         status, body = services.api(
@@ -127,59 +173,39 @@ def test_trigger_with_params_then_both_passes_green_in_the_grid(warehouse, airfl
         )
         assert mapped == [(day, "success") for day in DAYS]
 
+        saved = []
         with logged_in_page(services.base_url, token) as page:
             # the trigger form: the DAG's date params as date pickers
-            page.goto(f"{services.base_url}/dags/{PASS1_DAG_ID}")
-            page.get_by_role("button", name="Trigger").first.click()
-            dialog = page.get_by_role("dialog")
-            dialog.wait_for()
+            dialog = open_trigger_form(
+                page, services.base_url, PASS1_DAG_ID, START.isoformat(), END.isoformat()
+            )
             dates = dialog.locator("input[type='date']")
-            dates.first.wait_for()
             assert dates.count() == 2
-            for label in ("First game day (YYYY-MM-DD)", "Last game day (YYYY-MM-DD)"):
+            for label in ("First game day", "Last game day"):
                 assert dialog.get_by_text(label).count() == 1
-            dates.nth(0).fill(START.isoformat())
-            dates.nth(1).fill(END.isoformat())
             assert dates.nth(0).input_value() == START.isoformat()
-            dates.nth(1).evaluate("element => element.blur()")  # no highlighted field
-            page.mouse.move(0, 0)
-            save_screenshot(page, "trigger-form.png")
+            assert dates.nth(1).input_value() == END.isoformat()
+            saved.append(save_screenshot(page, "trigger-form.png"))
 
             # Pass 1's grid: the run's mapped load_day instances, labelled by date
-            page.goto(
-                f"{services.base_url}/dags/{PASS1_DAG_ID}/runs/{pass1_run}/tasks/load_day/mapped"
+            table = open_mapped_instances(
+                page, services.base_url, PASS1_DAG_ID, pass1["dag_run_id"], "load_day", DAYS[0]
             )
-            table = page.locator("table")
-            table.get_by_text(DAYS[0]).wait_for()
             for day in DAYS:
                 row = table.locator("tr", has=page.get_by_text(day, exact=True))
                 assert row.count() == 1 and "Success" in row.inner_text(), day
             assert page.get_by_text(f"{len(DAYS)} Task Instances").count() == 1
-            page.mouse.move(0, 0)
-            save_screenshot(page, "grid-pass1.png")
+            saved.append(save_screenshot(page, "grid-pass1.png"))
 
-            # Pass 2's grid: the asset-triggered run, every task green
-            page.goto(
-                f"{services.base_url}/dags/{PASS2_DAG_ID}/runs/{quote(pass2['dag_run_id'], safe='')}"
+            # Pass 2's grid: the run that merged the range, every task green
+            open_run_grid(
+                page,
+                services.base_url,
+                PASS2_DAG_ID,
+                pass2["dag_run_id"],
+                ("wait_for_pass1", "plan_windows", "merge_shot_zones", "audit_shot_zones"),
             )
-            for task_id in (
-                "wait_for_pass1",
-                "plan_windows",
-                "merge_shot_zones",
-                "audit_shot_zones",
-            ):
-                page.get_by_text(task_id).first.wait_for()
-            page.wait_for_timeout(1000)
-            save_screenshot(page, "grid-pass2.png")
-        status, tis = services.api(
-            "GET",
-            f"/api/v2/dags/{PASS2_DAG_ID}/dagRuns/{quote(pass2['dag_run_id'], safe='')}"
-            "/taskInstances",
-            token=token,
-        )
-        assert {(t["task_id"], t["state"]) for t in tis["task_instances"]} == {
-            ("wait_for_pass1", "success"),
-            ("plan_windows", "success"),
-            ("merge_shot_zones", "success"),
-            ("audit_shot_zones", "success"),
-        }
+            saved.append(save_screenshot(page, "grid-pass2.png"))
+        # the test's pictures are its own: never the README's
+        assert {path.parent for path in saved} == {screenshot_dir()}
+        assert not any(path.is_relative_to(DOCS) for path in saved)

@@ -44,7 +44,10 @@ from nba_backfill.operators import warehouse_task
 from nba_backfill.timetable import GameDayTimetable
 
 GAME_TZ = pendulum.timezone(GAME_TZ_NAME)
-DATE_PARAM_HELP = "Inclusive, YYYY-MM-DD. Leave both dates empty to load the run's data interval."
+DATE_PARAM_HELP = (
+    "Inclusive (US Eastern game day). The picker shows your browser's date format; the run "
+    "gets YYYY-MM-DD. Leave both empty to load the run's own game day."
+)
 SWEEP_HELP = (
     "Also look for stale days in all history, not only NBA_STALE_LOOKBACK_DAYS back "
     "(a late correction older than that, a table built by another tool)."
@@ -70,14 +73,14 @@ SWEEP_HELP = (
             None,
             type=["null", "string"],
             format="date",
-            title="First game day (YYYY-MM-DD)",
+            title="First game day",
             description=DATE_PARAM_HELP,
         ),
         "end_date": Param(
             None,
             type=["null", "string"],
             format="date",
-            title="Last game day (YYYY-MM-DD)",
+            title="Last game day",
             description=DATE_PARAM_HELP,
         ),
         "sweep_history": Param(

@@ -54,8 +54,9 @@ from nba_backfill.operators import WaitForPass1Sensor, warehouse_task
 GAME_TZ = pendulum.timezone(GAME_TZ_NAME)
 PASS1_DAG_ID = "nba_pass1_box_scores"
 DATE_PARAM_HELP = (
-    "Inclusive, YYYY-MM-DD. Leave both empty to process only what is stale (what Pass 1's "
-    "asset event and the daily schedule do)."
+    "Inclusive (US Eastern game day). The picker shows your browser's date format; the run "
+    "gets YYYY-MM-DD. Leave both empty to process only what is stale (what Pass 1's asset "
+    "event and the daily schedule do)."
 )
 SWEEP_HELP = "Also look for stale days in all history, not only NBA_STALE_LOOKBACK_DAYS back."
 
@@ -81,14 +82,14 @@ SWEEP_HELP = "Also look for stale days in all history, not only NBA_STALE_LOOKBA
             None,
             type=["null", "string"],
             format="date",
-            title="First game day (YYYY-MM-DD)",
+            title="First game day",
             description=DATE_PARAM_HELP,
         ),
         "end_date": Param(
             None,
             type=["null", "string"],
             format="date",
-            title="Last game day (YYYY-MM-DD)",
+            title="Last game day",
             description=DATE_PARAM_HELP,
         ),
         "windows": Param(

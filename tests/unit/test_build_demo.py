@@ -14,7 +14,9 @@ import duckdb
 def build(path, *extra):
     env = {
         **os.environ,
-        "AIRFLOW_CONN_NBA_WAREHOUSE": json.dumps({"conn_type": "duckdb", "extra": {"path": str(path)}}),
+        "AIRFLOW_CONN_NBA_WAREHOUSE": json.dumps(
+            {"conn_type": "duckdb", "extra": {"path": str(path)}}
+        ),
         "NBA_WAREHOUSE_CONN_ID": "nba_warehouse",
     }
     result = subprocess.run(

@@ -197,7 +197,10 @@ def nba_pass2_shot_zones():
         task_id="wait_for_pass1",
         pass1_dag_id=PASS1_DAG_ID,
         max_wait=dt.timedelta(minutes=settings().pass2_max_wait_minutes),
-        retries=0,
+        # a poke only reads run counts: another try is always safe (a busy scheduler can
+        # fail a rescheduled sensor whose previous poke it has not settled yet)
+        retries=3,
+        retry_delay=dt.timedelta(seconds=10),
         doc_md="Waits while Pass 1 has runs queued or running (a backfill, a nightly run), at "
         "most NBA_PASS2_MAX_WAIT_MINUTES, so that Pass 2 never merges days Pass 1 is rewriting.",
     )

@@ -1,6 +1,6 @@
 """How often Pass 2's wait_for_pass1 looks at Pass 1 (each look is a task process): every
-30 s while a backfill has many runs left, every few seconds near its end and after a
-single run. The batching itself (one merge after the backfill) is in
+30 s while a backfill has many runs left, every 10 s near its end and after a single
+run. The batching itself (one merge after the backfill) is in
 tests/e2e/test_airflow_cli.py."""
 
 import datetime as dt
@@ -21,7 +21,7 @@ def sensor():
 
 @pytest.mark.parametrize(
     "active, seconds",
-    [(1, 3.0), (3, 3.0), (4, 4.0), (12, 12.0), (30, 30.0), (31, 30.0), (944, 30.0)],
+    [(1, 10.0), (5, 10.0), (6, 12.0), (12, 24.0), (15, 30.0), (16, 30.0), (944, 30.0)],
 )
 def test_the_next_look_comes_sooner_the_less_pass1_has_left(sensor, active, seconds):
     assert sensor.next_poke_s(active) == seconds

@@ -304,3 +304,33 @@ def test_status_command_lists_what_each_pass_owes(warehouse, airflow_db, data):
         f"{data.tables['nbac_schedule'].column('game_date').to_pylist().count(dt.date(2021, 10, 22))}"
         " Final game(s)",
     ]
+
+
+def test_a_metadata_db_that_knew_the_old_asset_uri_still_runs_pass1(warehouse, airflow_db, data):
+    """Upgrading: the asset's URI was `warehouse://...` before it became `x-warehouse://...`.
+    A metadata DB whose active asset is the old definition made every dag.test() Pass 1 run
+    fail ("inactive assets in its inlets or outlets"); the runner retires the replaced one."""
+    from airflow.models.asset import AssetActive, AssetModel
+    from airflow.utils.session import create_session
+
+    from nba_backfill.assets import PLAYER_GAME_SUMMARY
+
+    old_uri = "warehouse://nba_analytics/player_game_summary"
+    load(warehouse, data)
+    with create_session() as session:
+        session.query(AssetActive).filter_by(name=PLAYER_GAME_SUMMARY.name).delete()
+        if (
+            not session.query(AssetModel)
+            .filter_by(name=PLAYER_GAME_SUMMARY.name, uri=old_uri)
+            .count()
+        ):
+            session.add(AssetModel(name=PLAYER_GAME_SUMMARY.name, uri=old_uri, group="nba"))
+            session.flush()
+        session.add(AssetActive(name=PLAYER_GAME_SUMMARY.name, uri=old_uri))
+    week = dt.date(2021, 10, 25)
+    outcome = run(PASS1_DAG_ID, params(START, week))  # asserts the run succeeded
+    assert outcome.task_states["audit_range:success"] == 1
+    with create_session() as session:
+        active = {(a.name, a.uri) for a in session.query(AssetActive)}
+    assert (PLAYER_GAME_SUMMARY.name, PLAYER_GAME_SUMMARY.uri) in active
+    assert (PLAYER_GAME_SUMMARY.name, old_uri) not in active

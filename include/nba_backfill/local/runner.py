@@ -71,6 +71,7 @@ def run_dag(
     """
     settle_orphans((PASS1_DAG_ID, PASS2_DAG_ID))
     dag = get_dag(dag_id)
+    retire_replaced_assets()
     defaults = _param_defaults(dag_id)
     for params in [dag.params, *(task.params for task in dag.tasks)]:
         for name in params:
@@ -83,6 +84,36 @@ def run_dag(
     dag_run = dag.test(**kwargs)
     seconds = time.perf_counter() - started
     return summarize_run(dag_id, dag_run.run_id, seconds, xcom_tasks)
+
+
+def retire_replaced_assets() -> list[str]:
+    """Deactivate the active assets that the project's asset replaces (the same name with
+    another URI, or the same URI with another name: an older version's definition).
+
+    Airflow activates an asset only if no active one has its name or URI; the scheduler
+    retires unreferenced ones periodically, but `dag.test()` has no scheduler, so a
+    metadata DB that knew the old definition would keep it active and fail every Pass 1 run
+    ("inactive assets in its inlets or outlets"). Returns what was retired."""
+    from airflow.models.asset import AssetActive
+    from airflow.utils.session import create_session
+    from sqlalchemy import and_, or_
+
+    from nba_backfill.assets import PLAYER_GAME_SUMMARY as asset
+
+    with create_session() as session:
+        replaced = (
+            session.query(AssetActive)
+            .filter(
+                or_(
+                    and_(AssetActive.name == asset.name, AssetActive.uri != asset.uri),
+                    and_(AssetActive.uri == asset.uri, AssetActive.name != asset.name),
+                )
+            )
+            .all()
+        )
+        for row in replaced:
+            session.delete(row)
+        return [f"{row.name} ({row.uri})" for row in replaced]
 
 
 UNFINISHED_TI_STATES = (

@@ -38,6 +38,11 @@ LABELS = {
 }
 
 
+def _n(value) -> str:
+    """A count with thousands separators, or "not run"."""
+    return "not run" if value is None else f"{value:,}"
+
+
 def _single(seconds: float) -> dict:
     """A timing measured once (the backfill paths: one repetition, ~15 min each)."""
     return {"median_s": seconds, "min_s": seconds, "max_s": seconds, "runs": 1}
@@ -298,12 +303,12 @@ def markdown(fig: dict) -> str:
         lines.append(
             f"- G, `airflow backfill create` over the range: {b['runs']} runs (one per day), "
             f"Pass 1's done after {b['pass1_runs_done_s']} s, nothing stale after "
-            f"{b['seconds']} s = {r['G_backfill_over_D_params']}x one run with params "
-            f"({p['seconds']} s) and {r['G_backfill_over_noop']}x the no-op floor "
+            f"{b['seconds']} s = {r['G_backfill_over_D_params'] or '-'}x one run with params "
+            f"({p['seconds'] or 'not run'} s) and {r['G_backfill_over_noop']}x the no-op floor "
             f"({f['seconds']} s for {f['runs']} runs); Pass 2 ran {b['pass2_runs']} times "
-            f"(params path: {p['pass2_runs']}); task processes: backfill "
-            f"{b['task_processes']:,}, no-op floor {f['task_processes']:,}, params path "
-            f"{p['task_processes']:,}; table identical to the params path's: "
+            f"(params path: {_n(p['pass2_runs'])}); task processes: backfill "
+            f"{_n(b['task_processes'])}, no-op floor {_n(f['task_processes'])}, params path "
+            f"{_n(p['task_processes'])}; table identical to the params path's: "
             f"{'yes' if g['table_matches_params_path'] else 'NO'}"
         )
     n = fig.get("nightly_with_stale_days")

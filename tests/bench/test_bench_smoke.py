@@ -43,6 +43,12 @@ def test_bench_runs_and_writes_its_report(tmp_path):
     assert "B at least 25x faster than A (the whole old per-day pattern)" in {
         row["target"] for row in figures["targets"]
     }
+    # G: the backfill path and its no-op floor, one run per calendar day, same table
+    g = figures["backfill_paths"]
+    assert (g["backfill"]["runs"], g["noop_floor"]["runs"]) == (5, 5)
+    assert g["table_matches_params_path"] is True
+    assert 1 <= g["backfill"]["pass2_runs"] <= 2
+    assert g["backfill"]["task_processes"] >= g["noop_floor"]["task_processes"] >= 5
     assert (tmp_path / "out" / "bench.png").stat().st_size > 10_000
     text = (tmp_path / "out" / "bench.md").read_text()
     assert "| target | measured | limit | met |" in text

@@ -59,12 +59,7 @@ def build_demo_warehouse(start: dt.date, end: dt.date, seed: int, fresh: bool = 
     started = time.perf_counter()
     data = demo.generate(start, end, seed=seed)
     generated = time.perf_counter() - started
-    con = warehouse.connect()
-    try:  # the raw tables hold the new range only
-        for name in data.tables:
-            con.execute(f"delete from nba_raw.{name}")  # noqa: S608 (the raw tables the generator makes)
-    finally:
-        con.close()
+    warehouse.empty_raw_tables(data.tables)  # the raw tables hold the new range only
     rows = {name: warehouse.load_arrow(name, table) for name, table in data.tables.items()}
     warehouse.checkpoint()
     return {

@@ -252,6 +252,18 @@ class DuckDBWarehouse(Warehouse):
             raise ValueError(f"{table!r} is not a raw table of include/sql/ddl")
         return f'"{self.identifiers.raw_dataset}"."{table}"'
 
+    def empty_raw_tables(self, tables) -> None:
+        """Delete every row of these raw tables, in one transaction (the demo's rebuild)."""
+        con = self.connect()
+        try:
+            con.execute("begin")
+            for table in tables:
+                target = self._raw_table(table)
+                con.execute(f"delete from {target}")  # noqa: S608 (validated identifier)
+            con.execute("commit")
+        finally:
+            con.close()
+
     def load_arrow(self, table: str, data, *, replace_dates: bool = True) -> int:
         """Load an Arrow table into a raw table (demo data, fixtures).
 

@@ -28,7 +28,7 @@ import pytest
 from ui_browser import COVERAGE_NAV_NAME, logged_in_page, open_coverage_page, save_screenshot
 
 from nba_backfill import demo
-from nba_backfill.days import DayRange
+from nba_backfill.days import GAME_TZ, DayRange
 from nba_backfill.local.airflow_services import AirflowServices, airflow_env
 from nba_backfill.local.runner import PASS1_DAG_ID, run_dag
 from nba_backfill.pass2 import merge_window
@@ -436,6 +436,21 @@ def backfill(site):
     from airflow.utils.session import create_session
 
     services, token = site["services"], site["token"]
+    with create_session() as session:
+        # earlier tests' Pass 1 runs of these days (the metadata DB is shared by the
+        # session) would be taken by the backfill as done: this one starts from none
+        first = dt.datetime.combine(START, dt.time(), GAME_TZ)
+        last = dt.datetime.combine(END + dt.timedelta(days=1), dt.time(), GAME_TZ)
+        session.query(DagRun).filter(
+            DagRun.dag_id == PASS1_DAG_ID,
+            DagRun.logical_date >= first,
+            DagRun.logical_date < last,
+        ).delete(synchronize_session=False)
+        # ... and an earlier test's backfill that its scheduler did not get to mark
+        # complete would refuse this one ("already a running backfill")
+        session.query(Backfill).filter(
+            Backfill.dag_id == PASS1_DAG_ID, Backfill.completed_at.is_(None)
+        ).update({"completed_at": dt.datetime.now(dt.UTC)}, synchronize_session=False)
     status, body = services.api(
         "POST",
         "/api/v2/backfills",

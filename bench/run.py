@@ -316,7 +316,7 @@ def wait_for_backfill(dag_id: str, since: dt.datetime, services, deadline_s: flo
     while time.monotonic() < deadline:
         backfill = latest_backfill(dag_id)
         if backfill and backfill[1] >= since - dt.timedelta(seconds=5) and backfill[2]:
-            runs = [r for r in runs_since((dag_id,), since, ["backfill"])]
+            runs = runs_since((dag_id,), since, ["backfill"])
             failed = [r[1] for r in runs if r[2] != "success"]
             if failed:
                 raise SystemExit(f"bench: backfill runs of {dag_id} failed: {failed[:5]}")

@@ -226,6 +226,25 @@ HARD_NAMES = [
     ("  Kevin   Durant ", None, "kevindurant"),
     ("LEBRON JAMES", None, "lebronjames"),
     ("ﬁnn Ｆｕｌｌ", None, "finnfull"),  # a ligature and full-width letters (NFKD)
+    # letters NFKD keeps as they are, transliterated: each one, upper and lower case
+    ("Ömer Aşık", "omerask", "omerasik"),  # ı (a feed's lookup that dropped it)
+    ("Kristian Jørgensen", None, "kristianjorgensen"),  # ø
+    ("ØRJAN ØDEGÅRD", None, "orjanodegard"),  # Ø
+    ("Marcin Łukasiewicz", None, "marcinlukasiewicz"),  # Ł, ł (no NFKD mark on either)
+    ("Đorđe Gagić", None, "dordegagic"),  # Đ, đ
+    ("Guðmundur Þórsson", None, "gudmundurthorsson"),  # ð, Þ
+    ("Ħarry Ħal", None, "harryhal"),  # Ħ, ħ
+    ("Ŧomas Ŧeit", None, "tomasteit"),  # Ŧ, ŧ
+    ("ĸaj Ƒox", None, "kajfox"),  # ĸ, Ƒ
+    ("Ɓello Ɗaudu Ƙabiru Ƴusuf", None, "bellodaudukabiruyusuf"),  # West African hooks
+    ("Ələkbər Əliyev", None, "elekbereliyev"),  # Ə, ə
+    ("Kwɛku Ɔwusu", None, "kwekuowusu"),  # ɛ, Ɔ
+    ("Ɨsa Ǝze", None, "isaeze"),  # Ɨ, Ǝ
+    ("Dennis Schröder Straße", None, "dennisschroderstrasse"),  # ß
+    ("ẞIMON GROẞ", None, "ssimongross"),  # capital sharp s
+    ("Ægir Lærdal", None, "aegirlaerdal"),  # Æ, æ
+    ("Œdipe Cœur", None, "oedipecoeur"),  # Œ, œ
+    ("Ŋkem Oŋu", None, "ngkemongu"),  # Ŋ, ŋ
     ("Jalen Johnson", "1630552jalenjohnson", "jalenjohnson"),
     (None, "1630552jalenjohnson", "jalenjohnson"),  # no name: the delivered lookup
     ("", "Dončić", "doncic"),

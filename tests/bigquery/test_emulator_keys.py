@@ -25,6 +25,9 @@ def build(warehouse) -> dict:
         shot(G1, 1, "nikolajokic", True, 3.0, player_1_name="Nikola Jokic", player_1_team_abbr="BKN"),
         shot(G1, 2, "1629008reggiebullock", True, 25.0, shot_type="3PT", player_1_team_abbr="MIL"),
         shot(G1, 3, "jimmybutler", False, 12.0, player_1_name="Jimmy Butler", player_1_team_abbr="BKN"),
+        shot(G1, 4, "omerasik", True, 3.0, player_1_name="Omer Asik", player_1_team_abbr="BKN"),
+        shot(G1, 5, "jorgensen", False, 25.0, shot_type="3PT", player_1_name="Kristian Jorgensen",
+             player_1_team_abbr="BKN"),
     ])  # fmt: skip
     pass1.load_day(warehouse, DAY)
     pass2.merge_window(warehouse, DayRange(DAY, DAY, "test"))
@@ -42,3 +45,5 @@ def test_keys_and_resolution_are_the_same_on_bigquery(bq_warehouse, tmp_path):
     assert on_bigquery[(G1, "nikolajokic")]["paint_makes"] == 1  # Jokic -> Jokić
     assert on_bigquery[(G1, "reggiebullockjr")]["three_makes_pbp"] == 1  # prefix, suffix
     assert on_bigquery[(G1, "jimmybutleriii")]["mid_range_attempts"] == 1  # Butler -> Butler III
+    assert on_bigquery[(G1, "omerasik")]["paint_makes"] == 1  # Omer Asik -> Ömer Aşık (ı)
+    assert on_bigquery[(G1, "kristianjorgensen")]["three_attempts_pbp"] == 1  # ø

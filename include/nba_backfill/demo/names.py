@@ -294,11 +294,20 @@ ACCENTS = {"c": "ćč", "s": "šś", "z": "žź", "o": "öó", "e": "éë", "a":
 GENERATIONAL = re.compile(r"(jr|sr|iii|ii|iv|v)$")
 
 
+# The letters NFKD keeps as they are, transliterated (include/sql/macros/player_lookup.sql.j2)
+TRANSLITERATE = {
+    **dict(zip("ıøłđðħŧĸƒɓɗƙƴəǝɛɔɨ", "iolddhtkfbdkyeeeoi", strict=True)),
+    "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ŋ": "ng",
+}  # fmt: skip
+
+
 def lookup_of(name: str) -> str:
     """player_lookup of a name (the contract's key): accents folded (Unicode NFKD,
-    combining marks dropped), lower-cased, everything but a-z removed."""
+    combining marks dropped), lower-cased, the letters NFKD keeps transliterated (ı -> i,
+    ø -> o, ß -> ss, ...), everything but a-z removed."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return "".join(ch for ch in folded.lower() if "a" <= ch <= "z")
+    spelled = "".join(TRANSLITERATE.get(ch, ch) for ch in folded.lower())
+    return "".join(ch for ch in spelled if "a" <= ch <= "z")
 
 
 def feed_lookup_of(name: str) -> str:

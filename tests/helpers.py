@@ -75,6 +75,29 @@ def bdl(game_id: str, team: str, name: str, lookup: str | None = None, **values)
     return row
 
 
+def alias(
+    source: str,
+    spelled: str,
+    key: str,
+    team: str | None = None,
+    first_season: int | None = None,
+    last_season: int | None = None,
+    **values,
+) -> dict:
+    """One row of nba_reference.player_aliases (in force, loaded at TS unless given)."""
+    row = {
+        "source": source,
+        "alias": spelled,
+        "team_abbr": team,
+        "first_season": first_season,
+        "last_season": last_season,
+        "player_lookup": key,
+        "updated_at": TS,
+    }
+    row.update(values)
+    return row
+
+
 def summary_rows(warehouse, start=dt.date(2000, 1, 1), end=dt.date(2100, 1, 1)) -> dict:
     """The output table as {(game_id, player_lookup): row}."""
     rows = warehouse.run("audit/table_rows", {"start_date": start, "end_date": end}).rows

@@ -51,6 +51,8 @@ class Settings:
     warehouse_conn_id: str = "nba_warehouse"
     raw_dataset: str = "nba_raw"
     analytics_dataset: str = "nba_analytics"
+    # the user's own reference tables: nba_reference.player_aliases
+    reference_dataset: str = "nba_reference"
     # Airflow pool that bounds concurrent writes to the output table. BigQuery runs at
     # most 2 mutating DML statements per table at once, so the pool has 2 slots.
     write_pool: str = "nba_warehouse_writes"
@@ -118,6 +120,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ),
         analytics_dataset=validate_dataset(
             env.get("NBA_ANALYTICS_DATASET") or d.analytics_dataset, "NBA_ANALYTICS_DATASET"
+        ),
+        reference_dataset=validate_dataset(
+            env.get("NBA_REFERENCE_DATASET") or d.reference_dataset, "NBA_REFERENCE_DATASET"
         ),
         write_pool=env.get("NBA_WRITE_POOL") or d.write_pool,
         write_pool_slots=_int(env, "NBA_WRITE_POOL_SLOTS", d.write_pool_slots) or 1,

@@ -30,10 +30,13 @@ class Identifiers:
     raw_dataset: str = "nba_raw"
     analytics_dataset: str = "nba_analytics"
     project: str | None = None
+    # the user's own reference tables (player aliases)
+    reference_dataset: str = "nba_reference"
 
     def __post_init__(self) -> None:
         validate_dataset(self.raw_dataset, "raw dataset")
         validate_dataset(self.analytics_dataset, "analytics dataset")
+        validate_dataset(self.reference_dataset, "reference dataset")
         if self.project is not None:
             validate_project(self.project, "project")
 
@@ -41,10 +44,15 @@ class Identifiers:
         return f"`{self.project}`.{dataset}" if self.project else dataset
 
     @property
+    def datasets(self) -> tuple[str, ...]:
+        return (self.raw_dataset, self.analytics_dataset, self.reference_dataset)
+
+    @property
     def template_vars(self) -> dict[str, str]:
         return {
             "raw": self._path(self.raw_dataset),
             "analytics": self._path(self.analytics_dataset),
+            "reference": self._path(self.reference_dataset),
         }
 
 
@@ -61,7 +69,11 @@ def load(name: str) -> str:
     return sql_path(name).read_text()
 
 
-MACROS = ("macros/player_lookup.sql.j2", "macros/raw_values.sql.j2")
+MACROS = (
+    "macros/player_lookup.sql.j2",
+    "macros/player_aliases.sql.j2",
+    "macros/raw_values.sql.j2",
+)
 
 
 # SQL files that other files embed with ctes_of(): part of every compile cache key too
@@ -141,11 +153,12 @@ def render(name: str, identifiers: Identifiers, template: Mapping[str, Any] | No
 
 @functools.cache
 def ddl_columns(table: str) -> tuple[tuple[str, str, bool], ...]:
-    """(name, BigQuery type, NOT NULL) of each column of a raw table, in DDL order."""
+    """(name, BigQuery type, NOT NULL) of each column of a raw or reference table, in DDL
+    order."""
     import sqlglot
 
-    if ("raw", table) not in partition_filtered_tables():
-        raise ValueError(f"{table!r} is not a raw table of include/sql/ddl")
+    if table not in loadable_tables():
+        raise ValueError(f"{table!r} is not a raw or reference table of include/sql/ddl")
     create = sqlglot.parse_one(render(f"ddl/{table}", Identifiers()), read="bigquery")
     return tuple(
         (
@@ -177,8 +190,30 @@ def partition_filtered_tables() -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
+@functools.cache
+def table_datasets() -> dict[str, str]:
+    """{table: template var of its dataset} of every DDL file ('raw', 'analytics',
+    'reference')."""
+    found = {}
+    for name in ddl_names():
+        match = _CREATE_RE.search(load(name))
+        if match:
+            found[match.group(2).lower()] = match.group(1)
+    return found
+
+
+def loadable_tables() -> dict[str, str]:
+    """{table: dataset var} of the tables `cli load` writes: the raw tables and the
+    reference tables (the user's own)."""
+    return {t: v for t, v in table_datasets().items() if v in ("raw", "reference")}
+
+
 def _required_tables(identifiers: Identifiers) -> set[tuple[str, str]]:
-    datasets = {"raw": identifiers.raw_dataset, "analytics": identifiers.analytics_dataset}
+    datasets = {
+        "raw": identifiers.raw_dataset,
+        "analytics": identifiers.analytics_dataset,
+        "reference": identifiers.reference_dataset,
+    }
     return {(datasets[var].lower(), table) for var, table in partition_filtered_tables()}
 
 

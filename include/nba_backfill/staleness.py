@@ -75,6 +75,11 @@ class DayStatus:
                 out.append(f"{n('rows_not_final')} row(s) of games that are not Final")
             if n("rows_without_pass1"):
                 out.append(f"{n('rows_without_pass1')} row(s) written by Pass 2 only")
+            if n("games_alias_changed_pass1"):
+                out.append(
+                    f"player aliases changed {_ts(f.get('alias_changed_at'))}, after Pass 1 "
+                    f"wrote {n('games_alias_changed_pass1')} game(s) they touch"
+                )
             if _later(f.get("stats_delivered_at"), f.get("pass1_at")):
                 out.append(
                     f"gamebook/balldontlie rows delivered {_ts(f['stats_delivered_at'])}, "
@@ -93,6 +98,11 @@ class DayStatus:
                     out.append(f"{n('rows_without_pass2')} row(s) not processed by Pass 2")
                 if n("games_without_rows"):
                     out.append(f"{n('games_without_rows')} Final game(s) with a roster but no rows")
+                if n("games_alias_changed_pass2"):
+                    out.append(
+                        f"player aliases changed {_ts(f.get('alias_changed_at'))}, after the "
+                        f"shot zones of {n('games_alias_changed_pass2')} game(s) they touch"
+                    )
                 if n("games_pbp_without_zones"):
                     out.append(
                         f"{n('games_pbp_without_zones')} game(s) with play-by-play but NULL "

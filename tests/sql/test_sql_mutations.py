@@ -31,6 +31,7 @@ FAST_TESTS = [  # in the order that stops most mutations soonest (-x)
     "tests/sql/test_pass1_boundaries.py",
     "tests/sql/test_pass2_boundaries.py",
     "tests/sql/test_player_identity.py",
+    "tests/sql/test_player_aliases.py",
     "tests/sql/test_pass1_rules.py",
     "tests/sql/test_pass2_rules.py",
     "tests/sql/test_staleness_rules.py",

@@ -37,7 +37,9 @@ def duckdb_warehouse(path: str | Path | None = None, cfg: Settings | None = None
         resolved = PROJECT_ROOT / resolved
     return DuckDBWarehouse(
         resolved,
-        Identifiers(cfg.raw_dataset, cfg.analytics_dataset),
+        Identifiers(
+            cfg.raw_dataset, cfg.analytics_dataset, reference_dataset=cfg.reference_dataset
+        ),
         lock_timeout_s=cfg.duckdb_lock_timeout_s,
     )
 
@@ -67,6 +69,7 @@ def get_warehouse(conn_id: str | None = None, cfg: Settings | None = None) -> Wa
             conn_id,
             raw_dataset=cfg.raw_dataset,
             analytics_dataset=cfg.analytics_dataset,
+            reference_dataset=cfg.reference_dataset,
             location=cfg.bigquery_location,
             maximum_bytes_billed=cfg.maximum_bytes_billed,
         )

@@ -189,6 +189,7 @@ class BigQueryWarehouse(Warehouse):
         *,
         raw_dataset: str = "nba_raw",
         analytics_dataset: str = "nba_analytics",
+        reference_dataset: str = "nba_reference",
         location: str | None = "US",
         maximum_bytes_billed: int | None = None,
         project: str | None = None,
@@ -204,7 +205,12 @@ class BigQueryWarehouse(Warehouse):
                 f"connection {gcp_conn_id!r} names no Google Cloud project: set its extra "
                 '"project" (or the key file\'s project)'
             )
-        self.identifiers = Identifiers(raw_dataset, analytics_dataset, project=self.project)
+        self.identifiers = Identifiers(
+            raw_dataset,
+            analytics_dataset,
+            project=self.project,
+            reference_dataset=reference_dataset,
+        )
         self.location = location
         self.maximum_bytes_billed = maximum_bytes_billed
 
@@ -398,7 +404,7 @@ class BigQueryWarehouse(Warehouse):
         from google.cloud import bigquery
 
         client = self.hook.get_client(project_id=self.project, location=self.location)
-        for dataset in (self.identifiers.raw_dataset, self.identifiers.analytics_dataset):
+        for dataset in self.identifiers.datasets:
             ref = bigquery.Dataset(f"{self.project}.{dataset}")
             ref.location = self.location
             client.create_dataset(ref, exists_ok=True)

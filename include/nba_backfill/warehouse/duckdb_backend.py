@@ -239,21 +239,28 @@ class DuckDBWarehouse(Warehouse):
     def create_datasets(self) -> None:
         con = self.connect()
         try:
-            for dataset in (self.identifiers.raw_dataset, self.identifiers.analytics_dataset):
+            for dataset in self.identifiers.datasets:
                 con.execute(f'create schema if not exists "{dataset}"')
         finally:
             con.close()
 
     def _raw_table(self, table: str) -> str:
-        """The quoted name of a raw table of the DDL (identifiers are never user text)."""
-        from nba_backfill.sql import partition_filtered_tables
+        """The quoted name of a raw or reference table of the DDL (identifiers are never
+        user text)."""
+        from nba_backfill.sql import loadable_tables
 
-        if ("raw", table) not in partition_filtered_tables():
-            raise ValueError(f"{table!r} is not a raw table of include/sql/ddl")
-        return f'"{self.identifiers.raw_dataset}"."{table}"'
+        dataset = loadable_tables().get(table)
+        if dataset is None:
+            raise ValueError(f"{table!r} is not a raw or reference table of include/sql/ddl")
+        name = {
+            "raw": self.identifiers.raw_dataset,
+            "reference": self.identifiers.reference_dataset,
+        }
+        return f'"{name[dataset]}"."{table}"'
 
     def empty_raw_tables(self, tables) -> None:
-        """Delete every row of these raw tables, in one transaction (the demo's rebuild)."""
+        """Delete every row of these raw (or reference) tables, in one transaction (the
+        demo's rebuild)."""
         con = self.connect()
         try:
             con.execute("begin")
@@ -265,7 +272,8 @@ class DuckDBWarehouse(Warehouse):
             con.close()
 
     def load_arrow(self, table: str, data, *, replace_dates: bool = True) -> int:
-        """Load an Arrow table into a raw table (demo data, fixtures).
+        """Load an Arrow table into a raw table (demo data, fixtures), or append to a
+        reference table (`replace_dates` False).
 
         With `replace_dates`, rows of the same game dates are deleted first, so that a
         reload of a range replaces it instead of duplicating it.
@@ -283,9 +291,9 @@ class DuckDBWarehouse(Warehouse):
                     f"delete from {target} where game_date in "  # noqa: S608 (validated identifier)
                     "(select distinct game_date from _incoming)"
                 )
+            order = " order by game_date" if "game_date" in columns else ""
             con.execute(
-                f"insert into {target} select {select} from _incoming "  # noqa: S608
-                "order by game_date"
+                f"insert into {target} select {select} from _incoming{order}"  # noqa: S608
             )
             con.execute("commit")
             con.unregister("_incoming")

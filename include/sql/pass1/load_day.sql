@@ -9,7 +9,10 @@
 --   (game_id not YYYYMMDD_AWAY_HOME of its date and teams) rejects the whole day.
 -- * player_lookup is the contract's key, made from the player's name (accents folded,
 --   lower case, a-z only; the delivered lookup only when the name gives nothing: see
---   include/sql/macros/player_lookup.sql.j2); rows left without a key are dropped.
+--   include/sql/macros/player_lookup.sql.j2); rows left without a key are dropped. Then
+--   the user's player aliases ({{ reference }}.player_aliases, sources 'nbac_gamebook',
+--   'bdl_boxscores' and 'any'; include/sql/macros/player_aliases.sql.j2) for the row's
+--   team and the game's season (the schedule's season_year) give the key they name.
 -- * Duplicate raw rows of a (game_id, player_lookup) keep the latest processed_at; ties
 --   (identical re-deliveries) are broken by minutes then points so the pick is stable.
 -- * Precedence per game: a game with any gamebook row takes all of its rows from the
@@ -67,8 +70,10 @@ using (
           '); fix or delete the row, then clear this day'
         ))
       )
-    qualify row_number() over (partition by game_id order by home_team_abbr) = 1
+    qualify row_number() over (partition by game_id order by home_team_abbr, season_year) = 1
   ),
+
+  {{ player_aliases_ctes(reference) }},
 
   gamebook_rows as (
     select
@@ -134,16 +139,24 @@ using (
     select distinct game_id from gamebook_rows
   ),
 
-  -- precedence per game, then one row per (game_id, player_lookup): the latest delivery
+  -- precedence per game, the aliases, then one row per (game_id, player_lookup): the
+  -- latest delivery
   chosen as (
     select *
     from (
-      select * from gamebook_rows
-      union all
-      select * from bdl_rows
-      where game_id not in (select game_id from gamebook_games)
+      select
+        r.* except (player_lookup),
+        coalesce(a.player_lookup, r.player_lookup) as player_lookup
+      from (
+        select * from gamebook_rows
+        union all
+        select * from bdl_rows
+        where game_id not in (select game_id from gamebook_games)
+      ) as r
+      join final_games as f on f.game_id = r.game_id
+      {{ alias_join('a', 'r.player_lookup', 'r.primary_source_used', 'r.team_abbr', 'f.season_year') }}
     )
-    where player_lookup != '' and game_id in (select game_id from final_games)
+    where player_lookup != ''
     qualify row_number() over (
       partition by game_id, player_lookup
       order by processed_at desc, minutes_raw desc, points desc

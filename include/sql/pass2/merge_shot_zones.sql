@@ -21,7 +21,11 @@
 --   gets integers (0 where nothing happened). A game without any row keeps NULLs.
 -- * Players are identified as in Pass 1: the contract's key made from the name (accents
 --   folded, lower case, a-z only, so 1630552jalenjohnson -> jalenjohnson; see
---   include/sql/macros/player_lookup.sql.j2). Each play-by-play player (name, lookup,
+--   include/sql/macros/player_lookup.sql.j2), then the user's player aliases
+--   ({{ reference }}.player_aliases; include/sql/macros/player_aliases.sql.j2): the
+--   roster's keys through the box-score sources' aliases exactly as Pass 1 applies them,
+--   a play-by-play player's through the 'play_by_play' and 'any' aliases of his team and
+--   the game's season. Each play-by-play player (name, lookup,
 --   team) is resolved to the game's roster: the same key, else the one roster player of
 --   the same team (of the game, when the event names no team) whose key is the same once
 --   a trailing generational suffix (jr, sr, ii, iii, iv, v) is set aside on both sides
@@ -59,11 +63,12 @@ using (
   -- Final games whose game_id is well formed (YYYYMMDD_AWAY_HOME of its date and teams);
   -- Pass 1 rejects a day with a malformed one, so Pass 2 leaves such a game alone too
   final_games as (
-    select game_id, game_date
+    select game_id, game_date, season_year
     from (
       select
         s.game_id,
         s.game_date,
+        s.season_year,
         upper(trim(s.home_team_abbr)) as home_team_abbr,
         upper(trim(s.away_team_abbr)) as away_team_abbr
       from {{ raw }}.nbac_schedule as s
@@ -71,8 +76,10 @@ using (
     )
     where game_id = concat(format_date('%Y%m%d', game_date), '_', away_team_abbr, '_', home_team_abbr)
       and away_team_abbr != home_team_abbr
-    qualify row_number() over (partition by game_id order by game_date) = 1
+    qualify row_number() over (partition by game_id order by game_date, season_year) = 1
   ),
+
+  {{ player_aliases_ctes(reference) }},
 
   -- the roster, exactly as Pass 1 builds it: gamebook players, or balldontlie's for games
   -- without any gamebook row
@@ -97,7 +104,11 @@ using (
   ),
 
   roster as (
-    select f.game_id, f.game_date, r.player_lookup, any_value(r.team_abbr) as team_abbr
+    select
+      f.game_id,
+      f.game_date,
+      coalesce(a.player_lookup, r.player_lookup) as player_lookup,
+      any_value(r.team_abbr) as team_abbr
     from (
       select
         *,
@@ -105,8 +116,9 @@ using (
       from roster_sources
     ) as r
     join final_games as f on f.game_id = r.game_id and f.game_date = r.game_date
+    {{ alias_join('a', 'r.player_lookup', "if(r.from_gamebook, 'nbac_gamebook', 'bdl_boxscores')", 'r.team_abbr', 'f.season_year') }}
     where r.player_lookup != '' and r.from_gamebook = r.game_in_gamebook
-    group by f.game_id, f.game_date, r.player_lookup
+    group by f.game_id, f.game_date, coalesce(a.player_lookup, r.player_lookup)
   ),
 
   -- the roster's keys with a trailing generational suffix set aside, and whether that
@@ -266,17 +278,22 @@ using (
       if(and1_part, period, null), if(and1_part, game_clock, null)
   ),
 
-  -- per play-by-play player (few rows): his counts, and his key
+  -- per play-by-play player (few rows): his counts, his key as the feed spells him
+  -- (spelled_key), the key an alias of the play-by-play gives him (aliased_to, NULL when
+  -- none applies) and the key he is resolved by (pbp_key)
   pbp_players as (
     select
-      *,
-      {{ player_lookup('pbp_name', 'pbp_lookup') }} as pbp_key
+      p.*,
+      a.player_lookup as aliased_to,
+      coalesce(a.player_lookup, p.spelled_key) as pbp_key,
+      f.season_year
     from (
       select
         game_id,
         pbp_name,
         pbp_lookup,
         upper(trim(pbp_team)) as pbp_team,
+        {{ player_lookup('pbp_name', 'pbp_lookup') }} as spelled_key,
         sum(paint_attempts) as paint_attempts,
         sum(paint_makes) as paint_makes,
         sum(mid_range_attempts) as mid_range_attempts,
@@ -293,7 +310,9 @@ using (
         sum(pbp_fallback_events) as pbp_fallback_events
       from clock_counts
       group by game_id, pbp_name, pbp_lookup, upper(trim(pbp_team))
-    )
+    ) as p
+    join final_games as f on f.game_id = p.game_id
+    {{ alias_join('a', 'p.spelled_key', "'play_by_play'", 'p.pbp_team', 'f.season_year') }}
   ),
 
   -- each play-by-play player resolved to the game's roster: the same key, else the one

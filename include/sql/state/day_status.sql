@@ -25,6 +25,14 @@
 --              them (pass1_latest > pass2_at), roster rows delivered after them
 --              (stats_delivered_at > pass2_at), or a game whose play-by-play exists while
 --              its rows have NULL zones (games_pbp_without_zones).
+-- Player aliases ({{ reference }}.player_aliases) changed after a pass wrote a game that
+-- they touch make the game's day stale for that pass (games_alias_changed_pass1 /
+-- _pass2, alias_changed_at): an alias row touches the games that have output rows keyed
+-- by its alias or by its key, of its team and seasons when it names them (the games the
+-- alias adds a player to, or takes him from). Its change is when it was loaded
+-- (updated_at) or retired (retired_at); a box-score alias (nbac_gamebook, bdl_boxscores,
+-- any) concerns Pass 1 and Pass 2, a play_by_play alias Pass 2 only. This reads the alias
+-- table (small) and the output table's keys, teams and seasons.
 -- A timestamp later than the statement's own time (a clock ahead, a bad feed) or NULL
 -- cannot be compared and is left out (audit/raw_stats_quality and audit/pbp_quality count
 -- those rows).
@@ -70,6 +78,40 @@ pbp as (
   group by p.game_id, p.game_date
 ),
 
+-- each alias row twice: once per key it touches (its alias, its key)
+alias_changes as (
+  select c.source, touched_key, c.team_abbr, c.first_season, c.last_season, c.changed_at
+  from (
+    select
+      lower(trim(a.source)) as source,
+      {{ player_lookup('a.alias', 'cast(null as string)') }} as alias_key,
+      {{ player_lookup('a.player_lookup', 'cast(null as string)') }} as player_lookup,
+      nullif(upper(trim(a.team_abbr)), '') as team_abbr,
+      a.first_season,
+      a.last_season,
+      greatest(a.updated_at, coalesce(a.retired_at, a.updated_at)) as changed_at
+    from {{ reference }}.player_aliases as a
+  ) as c
+  cross join unnest([c.alias_key, c.player_lookup]) as touched_key
+  where c.changed_at <= current_timestamp()
+),
+
+alias_games as (
+  select
+    o.game_id,
+    o.game_date,
+    max(if(c.source = 'play_by_play', null, c.changed_at)) as pass1_alias_at,
+    max(c.changed_at) as pass2_alias_at
+  from {{ analytics }}.player_game_summary as o
+  join alias_changes as c
+    on c.touched_key = o.player_lookup
+    and (c.team_abbr is null or c.team_abbr = o.team_abbr)
+    and (c.first_season is null or c.first_season <= o.season_year)
+    and (c.last_season is null or c.last_season >= o.season_year)
+  where o.game_date between @start_date and @end_date
+  group by o.game_id, o.game_date
+),
+
 summary as (
   select
     game_id,
@@ -102,9 +144,12 @@ games as (
     coalesce(o.rows_with_zones, 0) as rows_with_zones,
     o.pass1_at,
     o.pass1_latest,
-    o.pass2_at
+    o.pass2_at,
+    if(ag.pass1_alias_at > o.pass1_at, ag.pass1_alias_at, null) as pass1_alias_at,
+    if(ag.pass2_alias_at > o.pass2_at, ag.pass2_alias_at, null) as pass2_alias_at
   from schedule as s
   full outer join summary as o on o.game_id = s.game_id and o.game_date = s.game_date
+  left join alias_games as ag on ag.game_id = o.game_id and ag.game_date = o.game_date
   left join stats as st
     on st.game_id = coalesce(s.game_id, o.game_id) and st.game_date = coalesce(s.game_date, o.game_date)
   left join pbp as p
@@ -129,7 +174,10 @@ days as (
     max(if(is_final, pbp_delivered_at, null)) as pbp_delivered_at,
     min(pass1_at) as pass1_at,
     max(pass1_latest) as pass1_latest,
-    min(if(is_final, pass2_at, null)) as pass2_at
+    min(if(is_final, pass2_at, null)) as pass2_at,
+    countif(pass1_alias_at is not null) as games_alias_changed_pass1,
+    countif(is_final and pass2_alias_at is not null) as games_alias_changed_pass2,
+    max(coalesce(pass1_alias_at, pass2_alias_at)) as alias_changed_at
   from games
   group by game_date
   having countif(is_final) > 0 or sum(rows_total) > 0
@@ -142,6 +190,7 @@ select
     when d.games_without_pass1 > 0
       or d.rows_not_final > 0
       or d.rows_without_pass1 > 0
+      or d.games_alias_changed_pass1 > 0
       or d.stats_delivered_at > d.pass1_at then 'stale'
     else 'complete'
   end as pass1_status,
@@ -151,6 +200,7 @@ select
     when d.rows_without_pass2 > 0
       or d.games_without_rows > 0
       or d.games_pbp_without_zones > 0
+      or d.games_alias_changed_pass2 > 0
       or d.pbp_delivered_at > d.pass2_at
       or d.pass1_latest > d.pass2_at
       or d.stats_delivered_at > d.pass2_at then 'stale'

@@ -93,6 +93,23 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
         ],
     )
 
+    vanished = warehouse.run("audit/gamebook_vanished", bounds, labels=labels).rows
+    primary = Check(
+        "games keep the source they were loaded from",
+        not vanished,
+        "no game lost its gamebook rows"
+        if not vanished
+        else f"{len(vanished)} game(s) loaded from the gamebook have no gamebook row now",
+        [
+            f"{r['game_date']} {r['game_id']}: {r['gamebook_rows_loaded']} row(s) loaded from "
+            f"nbac_gamebook, which has none of it now (balldontlie has {r['bdl_rows']}); Pass 1 "
+            "keeps them as they are: load the game's gamebook rows again (python -m "
+            "nba_backfill.cli load DIR), or accept the fallback (python -m nba_backfill.cli "
+            f"accept-fallback --game-id {r['game_id']})"
+            for r in vanished
+        ],
+    )
+
     share_row = warehouse.run("audit/null_minutes_share", bounds, labels=labels).rows[0]
     share = share_row["null_minutes_share"]
     lo, hi = cfg.null_minutes_min_share, cfg.null_minutes_max_share
@@ -144,7 +161,8 @@ def audit_pass1(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> Aud
         "duplicate_keys": len(dupes),
         "incomplete_games": len(bad_games),
     }
-    return AuditReport(day_range, [keys, coverage, minutes, handled], figures)
+    figures["games_gamebook_vanished"] = len(vanished)
+    return AuditReport(day_range, [keys, coverage, primary, minutes, handled], figures)
 
 
 def _handled(figures: dict, labels: dict[str, str], prefixes: tuple[str, ...] = ("",)) -> Check:

@@ -121,15 +121,67 @@ def cmd_load(args) -> int:
 
     warehouse = _warehouse()
     directory = Path(args.directory)
-    print(f"Loading {directory} into {warehouse!r}")
+    how = "whole game dates (--replace-dates)" if args.replace_dates else "by game"
+    print(f"Loading {directory} into {warehouse!r}, replacing {how}")
+    started = time.perf_counter()
     try:
-        loads = load_directory(warehouse, directory)
+        loads = load_directory(
+            warehouse,
+            directory,
+            replace_dates=args.replace_dates,
+            warn=lambda line: print(line, file=sys.stderr),
+        )
     except LoadError as error:
         print(f"load failed: {error}", file=sys.stderr)
         return 2
     print(
-        f"{sum(x.rows for x in loads):,} rows into {len(loads)} table(s); the passes take the "
-        "days as stale (python -m nba_backfill.cli status --start ... --end ...)"
+        f"{sum(x.rows for x in loads):,} rows into {len(loads)} table(s) in "
+        f"{time.perf_counter() - started:.1f} s; the passes take the days as stale "
+        "(python -m nba_backfill.cli status --start ... --end ...)"
+    )
+    return 0
+
+
+def cmd_accept_fallback(args) -> int:
+    """Delete the rows of games Pass 1 loaded from the gamebook whose gamebook rows are
+    gone, so that its next run loads them from balldontlie (and Pass 2 again)."""
+    from nba_backfill.days import DayRange
+
+    warehouse = _warehouse()
+    games = {}
+    for game_id in args.game_id:
+        try:
+            games[game_id] = dt.datetime.strptime(game_id.split("_")[0], "%Y%m%d").date()
+        except ValueError:
+            print(f"--game-id {game_id!r} is not YYYYMMDD_AWAY_HOME", file=sys.stderr)
+            return 2
+    held = {
+        r["game_id"]: r
+        for day in sorted(set(games.values()))
+        for r in warehouse.run("audit/gamebook_vanished", {"start_date": day, "end_date": day}).rows
+    }
+    refused = [g for g in games if g not in held]
+    if refused:
+        print(
+            f"not accepted: {', '.join(refused)}: not a Final game loaded from the gamebook whose "
+            "gamebook rows are gone (cli status, or Pass 1's audit, names those); nothing deleted",
+            file=sys.stderr,
+        )
+        return 2
+    result = warehouse.run(
+        "pass1/accept_fallback",
+        {"dates": sorted(set(games.values())), "game_ids": sorted(games)},
+        labels={"step": "accept_fallback"},
+    )
+    for game_id, row in sorted(held.items()):
+        print(
+            f"  {row['game_date']} {game_id}: its {row['gamebook_rows_loaded']} row(s) deleted; "
+            f"the next Pass 1 run loads its {row['bdl_rows']} balldontlie row(s)"
+        )
+    ranges = [DayRange(d, d, "accepted") for d in sorted(set(games.values()))]
+    print(
+        f"{result.affected_rows} row(s) deleted; the day(s) are stale for both passes "
+        f"({', '.join(str(r.start) for r in ranges)})"
     )
     return 0
 
@@ -353,16 +405,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     p = sub.add_parser(
         "load",
-        help="load DIR's raw files (<table>.csv, .csv.gz or .parquet, the layout of "
-        "docs/data-contract.md): each replaces the rows of its game dates",
-        description="Load every <raw table>.csv, .csv.gz or .parquet of DIR into the "
-        "warehouse of the nba_warehouse connection. Columns and values are checked against "
-        "the tables' DDL before anything is written; each file then replaces the rows of the "
-        "game dates it holds, in one statement per table (loading the same files again "
-        "changes nothing). See docs/data-contract.md for each table's columns.",
+        help="load DIR's files (<table>.csv, .csv.gz or .parquet, the layout of "
+        "docs/data-contract.md): each raw file replaces the rows of the games it holds; "
+        "player_aliases.csv replaces the aliases in force",
+        description="Load every <raw table>.csv, .csv.gz or .parquet of DIR, and "
+        "player_aliases.csv, into the warehouse of the nba_warehouse connection. Columns and "
+        "values are checked against the tables' DDL (and the aliases by the rules the passes "
+        "apply them by) before anything is written. Feeds deliver by game: each raw file "
+        "replaces the rows of the (game_date, game_id) pairs it holds and nothing else; "
+        "player_aliases.csv is the whole table of aliases in force (rows it no longer has "
+        "are retired). All files are written in one transaction; loading the same files "
+        "again changes nothing. The output lists, per table, the games replaced and added. "
+        "See docs/data-contract.md for each table's columns.",
     )
-    p.add_argument("directory", help="folder with the files, named after their raw tables")
+    p.add_argument("directory", help="folder with the files, named after their tables")
+    p.add_argument(
+        "--replace-dates",
+        action="store_true",
+        help="replace every row of the files' game dates, removing the games of those dates "
+        "a file does not hold (listed; a Final game left without gamebook rows is named as a "
+        "WARNING)",
+    )
     p.set_defaults(func=cmd_load)
+    p = sub.add_parser(
+        "accept-fallback",
+        help="for games Pass 1 loaded from the gamebook whose gamebook rows are gone: delete "
+        "their rows so that the next Pass 1 run loads them from balldontlie",
+    )
+    p.add_argument("--game-id", action="append", required=True, help="YYYYMMDD_AWAY_HOME")
+    p.set_defaults(func=cmd_accept_fallback)
     sub.add_parser("ensure-pool", help="create/resize the write pool").set_defaults(
         func=cmd_ensure_pool
     )

@@ -272,14 +272,30 @@ def check_partition_filters(tree, identifiers: Identifiers) -> None:
                     "column(s) 'game_date' that can be used for partition elimination in a WHEN "
                     "clause (the table has require_partition_filter = TRUE)."
                 )
+    if isinstance(tree, exp.Delete) and isinstance(tree.this, exp.Table):
+        target = tree.this
+        if (target.db.lower(), target.name.lower()) in required and not _filters_game_date(
+            tree.args.get("where"), target.alias_or_name, True
+        ):
+            what = f"table '{target.db}.{target.name}'"
+            raise PartitionFilterError(
+                f"Cannot DELETE rows of {what} without a filter over "
+                "column(s) 'game_date' that can be used for partition elimination (the table "
+                "has require_partition_filter = TRUE)."
+            )
     if isinstance(tree, exp.Create):
         # DDL creates the table; only a CREATE ... AS SELECT reads anything.
         tree = tree.expression
         if tree is None:
             return
+    written = None  # the table a DML statement writes (checked above, or an INSERT's)
+    if isinstance(tree, exp.Merge | exp.Delete):
+        written = tree.this
+    elif isinstance(tree, exp.Insert):
+        written = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     for table in tree.find_all(exp.Table):
         key = (table.db.lower(), table.name.lower())
-        if key not in required or (isinstance(tree, exp.Merge) and table is tree.this):
+        if key not in required or table is written:
             continue
         select = table.find_ancestor(exp.Select)
         sources = 0

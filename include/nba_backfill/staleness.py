@@ -71,6 +71,12 @@ class DayStatus:
                     f"{n('games_without_stats')} Final game(s) with no gamebook or balldontlie "
                     "row at all: load their box scores"
                 )
+            if n("games_gamebook_vanished"):
+                out.append(
+                    f"{n('games_gamebook_vanished')} game(s) loaded from the gamebook, which has "
+                    "no row of them now: Pass 1 keeps their rows (load their gamebook again, or "
+                    "python -m nba_backfill.cli accept-fallback --game-id ...)"
+                )
             if n("rows_not_final"):
                 out.append(f"{n('rows_not_final')} row(s) of games that are not Final")
             if n("rows_without_pass1"):

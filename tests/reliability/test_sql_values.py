@@ -23,13 +23,14 @@ SQL_FILES = sorted(str(p.relative_to(SQL_DIR).with_suffix("")) for p in SQL_DIR.
 # Loading files (include/sql/load/): the statements loop over the raw table's columns from
 # its DDL and name a staging table; every such template variable is an identifier, checked
 # by nba_backfill.sql.check_template before rendering.
-LOAD_VARIABLES = {"raw", "table", "staging", "column", "type"}
+LOAD_VARIABLES = {"raw", "reference", "table", "staging", "column", "type", "staged"}
 LOAD_TEMPLATE = {
     "table": "nbac_schedule",
     "staging": "_load_nbac_schedule_0123abcd",
     "columns": [["game_id", "STRING"], ["game_date", "DATE"]],
     "staged": ["game_id", "game_date"],
     "required": ["game_id", "game_date"],
+    "replace": "games",
 }
 
 
@@ -40,7 +41,7 @@ def test_jinja_renders_identifiers_only(name):
     if name.startswith("load/"):
         assert variables <= LOAD_VARIABLES
     else:
-        assert variables <= {"raw", "analytics"}
+        assert variables <= {"raw", "analytics", "reference"}
         assert "{%" not in text  # no logic, no loops: identifiers only
     # every value the statement uses is a @parameter (no date or number literal compared
     # with game_date)

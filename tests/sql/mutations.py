@@ -19,6 +19,10 @@ STATE = "state/day_status.sql"
 KEY = "macros/player_lookup.sql.j2"
 UNMATCHED = "audit/pbp_unmatched_players.sql"
 ALIASES = "macros/player_aliases.sql.j2"
+VANISHED = "audit/gamebook_vanished.sql"
+LOAD_DELETE = "load/delete_games.sql"
+LOAD_PLAN = "load/plan_games.sql"
+LOAD_ALIASES = "load/replace_aliases.sql"
 
 MUTATIONS: list[tuple[str, str, str, str]] = [
     # ---- Pass 2: re-deliveries ------------------------------------------------------------
@@ -339,4 +343,37 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
      "greatest(a.updated_at, coalesce(a.retired_at, a.updated_at))", "a.updated_at"),
     ("state: an alias touches the games of its spelling only, not of its key", STATE,
      "unnest([c.alias_key, c.player_lookup])", "unnest([c.alias_key])"),
+    # ---- a game's primary source vanished: held, stale, audited ---------------------------------
+    ("pass1: a game whose gamebook vanished is switched to balldontlie", PASS1,
+     "          and game_id not in (select game_id from held_games)\n", "\n"),
+    ("pass1: the rows of a held game are rewritten", PASS1,
+     "when matched and not s.held then update set", "when matched then update set"),
+    ("pass1: the rows of a held game are deleted", PASS1,
+     "  where t.game_date = @day and t.game_id in (select game_id from held_games)\n",
+     "  where false\n"),
+    ("pass1: games loaded from balldontlie are held too", PASS1,
+     "      and t.primary_source_used = 'nbac_gamebook'\n", "\n"),
+    ("pass1: a game no longer Final is held", PASS1,
+     "      and t.game_id in (select game_id from final_games)\n", "\n"),
+    ("state: a vanished gamebook does not make Pass 1 stale", STATE,
+     "      or d.games_gamebook_vanished > 0\n", "\n"),
+    ("audit: games loaded from balldontlie count as vanished gamebooks", VANISHED,
+     "    and o.primary_source_used = 'nbac_gamebook'\n", "\n"),
+    ("audit: a vanished gamebook is not noticed", VANISHED,
+     "where g.game_id is null\n", "where false\n"),
+    # ---- loading files: by game, within the file's partitions; aliases retired ----------------
+    ("load: a file replaces its whole dates, not its games", LOAD_DELETE,
+     "{%- if replace == 'games' %}", "{%- if false %}"),
+    ("load: the delete reads every later date", LOAD_DELETE,
+     "where t.game_date between @first_date and @last_date\n  and t.game_date in unnest(@dates)",
+     "where t.game_date >= @first_date"),
+    ("load: the plan counts no game as in the table", LOAD_PLAN,
+     "coalesce(t.table_rows, 0) as table_rows", "0 as table_rows"),
+    ("load: the plan sees no Final game", LOAD_PLAN,
+     "coalesce(s.is_final, false) as is_final", "false as is_final"),
+    ("load: an alias the file no longer has is deleted, not retired", LOAD_ALIASES,
+     "when not matched by source and t.retired_at is null then update set retired_at = current_timestamp()",
+     "when not matched by source then delete"),
+    ("load: reloading the same aliases re-stamps them", LOAD_ALIASES,
+     "on t.retired_at is null\n", "on false\n"),
 ]  # fmt: skip

@@ -62,16 +62,19 @@ def test_loading_the_same_files_twice_gives_the_same_tables(warehouse, tmp_path)
         "bigdataball_play_by_play": 979, "nbac_gamebook_player_stats": 38, "nbac_schedule": 2,
     }  # fmt: skip
     assert {len(v) for k, v in first.items() if k != "bdl_player_boxscores"} == {979, 38, 2}
-    assert lines[0] == "  skipped README.md: not named after a raw table"
+    assert lines[0] == "  skipped README.md: not named after a table"
     assert lines[1].split() == [
         "nba_raw.bigdataball_play_by_play", "979", "rows", "from", "bigdataball_play_by_play.csv,",
-        "game", "dates", "2016-11-30", "..", "2019-11-08", "(2)",
+        "game", "dates", "2016-11-30", "..", "2019-11-08", "(2):", "0", "game(s)", "replaced,",
+        "2", "added",
     ]  # fmt: skip
-    load_directory(warehouse, folder, out=lambda _: None)
+    again = []
+    load_directory(warehouse, folder, out=again.append)
     assert raw_rows(warehouse) == first  # replaced, not appended
+    assert again[1].endswith("(2): 2 game(s) replaced, 0 added")
 
 
-def test_a_file_replaces_the_rows_of_its_game_dates_only(warehouse, tmp_path):
+def test_a_shorter_delivery_of_a_game_replaces_that_game(warehouse, tmp_path):
     load_directory(warehouse, copy_fixtures(tmp_path), out=lambda _: None)
     again = tmp_path / "again"  # (copy_fixtures wrote tmp_path / "files")
     again.mkdir()
@@ -174,7 +177,7 @@ def test_unknown_and_missing_columns_are_named(warehouse, tmp_path):
 
 
 def test_a_folder_without_raw_files_and_two_files_for_a_table(warehouse, tmp_path):
-    with pytest.raises(LoadError, match="no raw-table file in"):
+    with pytest.raises(LoadError, match="no table file in"):
         load_directory(warehouse, tmp_path, out=lambda _: None)
     folder = copy_fixtures(tmp_path)
     shutil.copy(folder / "nbac_schedule.csv", folder / "nbac_schedule.csv.gz")
@@ -190,6 +193,8 @@ def test_the_command_line(warehouse, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "nba_raw.nbac_schedule" in done.stdout and "2 rows from nbac_schedule.csv" in done.stdout
+    assert "replacing by game" in done.stdout
+    assert "(2): 0 game(s) replaced, 2 added" in done.stdout
     assert "1,019 rows into 3 table(s)" in done.stdout
     (folder / "nbac_schedule.csv").write_text("game_id,game_date\nx,2021-13-01\n")
     failed = subprocess.run(

@@ -10,9 +10,12 @@ import datetime as dt
 
 import pytest
 
-from nba_backfill import pass1
+from nba_backfill import pass1, staleness
+from nba_backfill.audits import audit_pass1
+from nba_backfill.config import settings
+from nba_backfill.days import DayRange
 
-from helpers import TS, bdl, gamebook, insert, schedule, summary_rows
+from helpers import TS, bdl, gamebook, insert, processed_at, schedule, summary_rows
 
 DAY = dt.date(2021, 10, 19)
 G1 = "20211019_BKN_MIL"  # gamebook and balldontlie: gamebook wins
@@ -285,7 +288,7 @@ def test_unknown_team_is_kept_and_audited(warehouse):
         None,
     )
     report = audit_pass1(warehouse, DayRange(DAY, DAY, "test"), settings())
-    coverage, handled = report.checks[1], report.checks[3]
+    coverage, handled = report.checks[1], report.checks[4]
     assert coverage.passed  # both of the game's teams are there
     assert report.figures["nbac_gamebook_unknown_team_rows"] == 1
     assert handled.info and "1 nbac_gamebook rows for a team not in the game" in handled.summary
@@ -405,3 +408,115 @@ def test_schedule_status_and_teams_are_compared_normalised(warehouse):
     pass1.load_day(warehouse, DAY)
     lopez = summary_rows(warehouse)[(G1, "brooklopez")]
     assert (lopez["opponent_team_abbr"], lopez["home_game"]) == ("BKN", True)
+
+
+# ---- a game whose primary source vanished after it was loaded from it ------------------------
+
+
+def delete_gamebook(warehouse, game_id):
+    with warehouse.connect() as con:
+        con.execute(
+            "delete from nba_raw.nbac_gamebook_player_stats where game_date = ? and game_id = ?",
+            [DAY, game_id],
+        )
+
+
+def sources(warehouse) -> dict:
+    return {
+        key: (row["primary_source_used"], row["points"])
+        for key, row in summary_rows(warehouse).items()
+    }
+
+
+@pytest.fixture
+def two_games_loaded(warehouse):
+    """G1 from the gamebook and G2 from balldontlie (it has no gamebook), both Final."""
+    insert(warehouse, "nbac_schedule", [schedule(G1), schedule(G2)])
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        gamebook(G1, "BKN", "Kevin Durant", "kevindurant", **line(30, 10, 20, 2, 5, 8, 9)),
+    ])  # fmt: skip
+    insert(warehouse, "bdl_player_boxscores", [
+        bdl(G1, "BKN", "Kevin Durant", "kevindurant", **bdl_line(12, 5, 9, 0, 1, 2, 2)),
+        bdl(G1, "BKN", "Kyrie Irving", "kyrieirving", **bdl_line(8, 4, 9, 0, 1, 0, 0)),
+        bdl(G2, "GSW", "Stephen Curry", "stephencurry", **bdl_line(25, 9, 20, 5, 11, 2, 2)),
+    ])  # fmt: skip
+    pass1.load_day(warehouse, DAY)
+    assert sources(warehouse) == {
+        (G1, "kevindurant"): ("nbac_gamebook", 30),
+        (G2, "stephencurry"): ("bdl_boxscores", 25),
+    }
+    return warehouse
+
+
+def test_a_game_whose_gamebook_vanished_is_kept_not_switched_to_balldontlie(two_games_loaded):
+    before = summary_rows(two_games_loaded)
+    stamped = processed_at(two_games_loaded, G1, "kevindurant")
+    delete_gamebook(two_games_loaded, G1)
+    pass1.load_day(two_games_loaded, DAY)
+    # G1's row kept as it was, not even re-stamped
+    assert summary_rows(two_games_loaded) == before
+    assert processed_at(two_games_loaded, G1, "kevindurant") == stamped
+    (status,) = staleness.day_statuses(two_games_loaded, DayRange(DAY, DAY, "t"))
+    assert status.pass1 == "stale"
+    assert "1 game(s) loaded from the gamebook, which has no row of them now" in status.describe(
+        "pass1"
+    )
+    report = audit_pass1(two_games_loaded, DayRange(DAY, DAY, "t"), settings())
+    (failed,) = [
+        c for c in report.checks if c.name == "games keep the source they were loaded from"
+    ]
+    assert not failed.passed and not report.passed
+    assert failed.details[0].startswith(
+        f"{DAY} {G1}: 1 row(s) loaded from nbac_gamebook, which has none of it now "
+        "(balldontlie has 2)"
+    )
+    assert f"accept-fallback --game-id {G1}" in failed.details[0]
+
+
+def test_the_other_games_of_the_day_load_as_always(two_games_loaded):
+    delete_gamebook(two_games_loaded, G1)
+    insert(two_games_loaded, "bdl_player_boxscores", [  # a corrected balldontlie G2
+        bdl(G2, "GSW", "Stephen Curry", "stephencurry", processed_at=dt.datetime.now(dt.UTC),
+            **bdl_line(27, 10, 20, 5, 11, 2, 2)),
+    ])  # fmt: skip
+    pass1.load_day(two_games_loaded, DAY)
+    assert sources(two_games_loaded) == {
+        (G1, "kevindurant"): ("nbac_gamebook", 30),  # (balldontlie's G1 players not added)
+        (G2, "stephencurry"): ("bdl_boxscores", 27),
+    }
+
+
+def test_the_gamebook_back_loads_the_game_again(two_games_loaded):
+    delete_gamebook(two_games_loaded, G1)
+    pass1.load_day(two_games_loaded, DAY)
+    insert(two_games_loaded, "nbac_gamebook_player_stats", [
+        gamebook(G1, "BKN", "Kevin Durant", "kevindurant", processed_at=dt.datetime.now(dt.UTC),
+                 **line(31, 10, 20, 2, 5, 9, 9)),
+    ])  # fmt: skip
+    pass1.load_day(two_games_loaded, DAY)
+    assert sources(two_games_loaded)[(G1, "kevindurant")] == ("nbac_gamebook", 31)
+    report = audit_pass1(two_games_loaded, DayRange(DAY, DAY, "t"), settings())
+    (check,) = [c for c in report.checks if c.name == "games keep the source they were loaded from"]
+    assert check.passed and check.summary == "no game lost its gamebook rows"
+
+
+def test_a_game_no_longer_final_is_not_held(two_games_loaded):
+    delete_gamebook(two_games_loaded, G1)
+    with two_games_loaded.connect() as con:
+        con.execute(
+            "update nba_raw.nbac_schedule set game_status = 'Postponed' where game_id = ?", [G1]
+        )
+    pass1.load_day(two_games_loaded, DAY)
+    assert sources(two_games_loaded) == {(G2, "stephencurry"): ("bdl_boxscores", 25)}
+
+
+def test_accepting_the_fallback_loads_the_game_from_balldontlie(two_games_loaded):
+    delete_gamebook(two_games_loaded, G1)
+    pass1.load_day(two_games_loaded, DAY)
+    two_games_loaded.run("pass1/accept_fallback", {"dates": [DAY], "game_ids": [G1]})
+    pass1.load_day(two_games_loaded, DAY)
+    assert sources(two_games_loaded) == {
+        (G1, "kevindurant"): ("bdl_boxscores", 12),
+        (G1, "kyrieirving"): ("bdl_boxscores", 8),
+        (G2, "stephencurry"): ("bdl_boxscores", 25),
+    }

@@ -35,6 +35,8 @@ FAST_TESTS = [  # in the order that stops most mutations soonest (-x)
     "tests/sql/test_pass1_rules.py",
     "tests/sql/test_pass2_rules.py",
     "tests/sql/test_staleness_rules.py",
+    "tests/sql/test_loading.py",
+    "tests/sql/test_loading_by_game.py",
 ]
 CONTROL = ("control: the shipped SQL", "", "", "")
 

@@ -97,6 +97,7 @@ def test_every_sql_file_compiles_for_both_engines():
         "columns": columns,
         "staged": [name for name, _ in columns],
         "required": [name for name, _, needed in ddl_columns("nbac_schedule") if needed],
+        "replace": "games",
     }
     for name in names:
         template = loading if name.startswith("load/") else None

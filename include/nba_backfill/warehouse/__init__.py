@@ -13,10 +13,11 @@ from pathlib import Path
 
 from nba_backfill.config import PROJECT_ROOT, ConfigError, Settings, settings
 from nba_backfill.sql import Identifiers
-from nba_backfill.warehouse.base import DataRejected, QueryError, QueryResult, Warehouse
+from nba_backfill.warehouse.base import DataRejected, QueryError, QueryResult, Step, Warehouse
 
 __all__ = [
     "DataRejected",
+    "Step",
     "QueryError",
     "QueryResult",
     "Warehouse",

@@ -51,6 +51,17 @@ def query_error(sql_name: str, backend: str, error: Exception) -> QueryError:
 
 
 @dataclass
+class TableScan:
+    """What a statement read of one table, in the warehouse's own figures (DuckDB's
+    profiler: row groups scanned of those the table has, rows read)."""
+
+    table: str
+    row_groups_scanned: int
+    row_groups_total: int
+    rows_scanned: int
+
+
+@dataclass
 class QueryResult:
     sql_name: str
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -58,6 +69,18 @@ class QueryResult:
     bytes_processed: int | None = None
     job_id: str | None = None
     elapsed_s: float = 0.0
+    # with a profiling warehouse (DuckDBWarehouse(profile=True)): the tables it scanned
+    scans: list[TableScan] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of a transaction: a SQL file, its parameters and identifiers."""
+
+    sql_name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    template: Mapping[str, Any] | None = None
+    labels: Mapping[str, str] | None = None
 
 
 def check_parameters(sql_name: str, wanted: tuple[str, ...], given: Mapping[str, Any]) -> dict:
@@ -107,6 +130,11 @@ class Warehouse(ABC):
     ) -> QueryResult:
         """Run include/sql/<sql_name>.sql; SELECT -> rows, DML -> affected_rows.
         `template`: extra identifiers the file renders (a table, columns), never values."""
+
+    @abstractmethod
+    def run_transaction(self, steps: list[Step]) -> list[QueryResult]:
+        """Run the statements in ONE transaction: all of them take effect, or none (the
+        first that fails rolls back the others)."""
 
     @abstractmethod
     def stage_file(self, path: Path, staging: str, file_format: str) -> list[str]:

@@ -29,6 +29,8 @@ from typing import Any
 from nba_backfill.sql import NFKD_FUNCTION, Identifiers, compile_duckdb
 from nba_backfill.warehouse.base import (
     QueryResult,
+    Step,
+    TableScan,
     Warehouse,
     check_parameters,
     check_staging_name,
@@ -57,6 +59,30 @@ def register_functions(con) -> None:
     con.create_function(
         NFKD_FUNCTION, _nfkd, [sqltypes.VARCHAR], sqltypes.VARCHAR, type="arrow", side_effects=False
     )
+
+
+def table_scans(profile: str) -> list[TableScan]:
+    """The table scans of a statement, from DuckDB's profiler (its JSON)."""
+    import json
+
+    scans: list[TableScan] = []
+
+    def walk(node: dict) -> None:
+        if node.get("type") == "TABLE_SCAN" and "Table" in (node.get("extra_info") or {}):
+            scans.append(
+                TableScan(
+                    table=node["extra_info"]["Table"].split(".", 1)[-1],
+                    row_groups_scanned=int(node.get("row_groups_scanned") or 0),
+                    row_groups_total=int(node.get("total_row_groups_to_scan") or 0),
+                    rows_scanned=int(node.get("rows_scanned") or 0),
+                )
+            )
+        for child in node.get("children") or []:
+            walk(child)
+
+    for node in (json.loads(profile or "{}") or {}).get("operator") or []:
+        walk(node)
+    return scans
 
 
 class LockTimeout(TimeoutError):
@@ -155,8 +181,11 @@ class DuckDBWarehouse(Warehouse):
         path: str | Path,
         identifiers: Identifiers | None = None,
         lock_timeout_s: float = 120.0,
+        profile: bool = False,
     ) -> None:
         self.path = Path(path)
+        # record what each statement scanned (QueryResult.scans), from DuckDB's profiler
+        self.profile = profile
         self.identifiers = identifiers or Identifiers()
         if self.identifiers.project is not None:
             raise ValueError("DuckDB datasets are schemas of one file: no project")
@@ -204,12 +233,36 @@ class DuckDBWarehouse(Warehouse):
         labels: Mapping[str, str] | None = None,
         template: Mapping[str, Any] | None = None,
     ) -> QueryResult:
+        con = self.connect()
+        try:
+            return self._execute(con, Step(sql_name, params or {}, template, labels))
+        finally:
+            con.close()
+
+    def run_transaction(self, steps: list[Step]) -> list[QueryResult]:
+        con = self.connect()
+        try:
+            con.execute("begin")
+            try:
+                results = [self._execute(con, step) for step in steps]
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+            return results
+        finally:
+            con.close()
+
+    def _execute(self, con, step: Step) -> QueryResult:
+        """One statement on an open connection: rows of a SELECT, or rows affected."""
         import duckdb
 
-        compiled = compile_duckdb(sql_name, self.identifiers, self.sql_cache_dir, template)
-        bound = check_parameters(sql_name, compiled.parameters, params or {})
+        sql_name = step.sql_name
+        compiled = compile_duckdb(sql_name, self.identifiers, self.sql_cache_dir, step.template)
+        bound = check_parameters(sql_name, compiled.parameters, step.params or {})
         started = time.perf_counter()
-        con = self.connect()
+        if self.profile:
+            con.execute("pragma enable_profiling = 'no_output'")
         try:
             cursor = con.execute(compiled.text, bound) if bound else con.execute(compiled.text)
             result = QueryResult(sql_name=sql_name)
@@ -222,9 +275,10 @@ class DuckDBWarehouse(Warehouse):
                     result.rows = [dict(zip(columns, row, strict=True)) for row in rows]
         except duckdb.Error as error:
             raise query_error(sql_name, f"DuckDB {self.path}", error) from error
-        finally:
-            con.close()
         result.elapsed_s = time.perf_counter() - started
+        if self.profile:
+            result.scans = table_scans(con.get_profiling_information(format="json"))
+            con.execute("pragma disable_profiling")
         log.info(
             "%s: %s in %.3fs%s",
             sql_name,
@@ -232,7 +286,7 @@ class DuckDBWarehouse(Warehouse):
             if compiled.is_dml
             else f"{len(result.rows)} rows",
             result.elapsed_s,
-            f" (labels {dict(labels)})" if labels else "",
+            f" (labels {dict(step.labels)})" if step.labels else "",
         )
         return result
 
@@ -291,10 +345,10 @@ class DuckDBWarehouse(Warehouse):
                     f"delete from {target} where game_date in "  # noqa: S608 (validated identifier)
                     "(select distinct game_date from _incoming)"
                 )
-            order = " order by game_date" if "game_date" in columns else ""
-            con.execute(
-                f"insert into {target} select {select} from _incoming{order}"  # noqa: S608
-            )
+            query = f"select {select} from _incoming"  # noqa: S608 (validated identifiers)
+            if "game_date" in columns:
+                query += " order by game_date"
+            con.execute(f"insert into {target} {query}")
             con.execute("commit")
             con.unregister("_incoming")
             return data.num_rows

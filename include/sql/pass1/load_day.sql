@@ -40,6 +40,13 @@
 --   opponent_team_abbr and home_game (the audit reports the game).
 -- * Rows of @day that the sources no longer produce (a game no longer Final, a player
 --   gone from a corrected roster) are deleted: a day always mirrors its sources.
+-- * Except a Final game whose rows were loaded from the gamebook while the gamebook has
+--   no row of it any more (a delivery that lost it): it is never switched to the
+--   balldontlie fallback quietly. Its rows are kept as they are (held_games: they are
+--   matched by themselves and no WHEN clause touches them), the day stays stale
+--   (state/day_status.sql) and Pass 1's audit fails naming the game
+--   (audit/gamebook_vanished.sql) until its gamebook rows are loaded again, or the
+--   fallback is accepted (python -m nba_backfill.cli accept-fallback deletes its rows).
 merge {{ analytics }}.player_game_summary as t
 using (
   with
@@ -139,6 +146,16 @@ using (
     select distinct game_id from gamebook_rows
   ),
 
+  -- Final games loaded from the gamebook that the gamebook no longer has: kept as they are
+  held_games as (
+    select distinct t.game_id
+    from {{ analytics }}.player_game_summary as t
+    where t.game_date = @day
+      and t.primary_source_used = 'nbac_gamebook'
+      and t.game_id in (select game_id from final_games)
+      and t.game_id not in (select game_id from gamebook_games)
+  ),
+
   -- precedence per game, the aliases, then one row per (game_id, player_lookup): the
   -- latest delivery
   chosen as (
@@ -152,6 +169,7 @@ using (
         union all
         select * from bdl_rows
         where game_id not in (select game_id from gamebook_games)
+          and game_id not in (select game_id from held_games)
       ) as r
       join final_games as f on f.game_id = r.game_id
       {{ alias_join('a', 'r.player_lookup', 'r.primary_source_used', 'r.team_abbr', 'f.season_year') }}
@@ -245,11 +263,24 @@ using (
   select
     d.*,
     safe_divide(d.points, 2 * (d.fg_attempts + 0.44 * d.ft_attempts)) as ts_pct,
-    safe_divide(d.fg_makes + 0.5 * d.three_pt_makes, d.fg_attempts) as efg_pct
+    safe_divide(d.fg_makes + 0.5 * d.three_pt_makes, d.fg_attempts) as efg_pct,
+    false as held
   from day_rows as d
+  union all
+  -- the rows of held games as the table has them: each matches itself, and no WHEN
+  -- clause touches a held row (only the keys are used; the columns are day_rows')
+  select
+    t.game_id, t.game_date, t.season_year, t.player_lookup, t.player_full_name, t.team_abbr,
+    t.opponent_team_abbr, t.home_game, t.is_active, t.player_status, t.minutes_played,
+    t.points, t.assists, t.offensive_rebounds, t.defensive_rebounds, t.total_rebounds,
+    t.steals, t.blocks, t.turnovers, t.personal_fouls, t.fg_makes, t.fg_attempts,
+    t.three_pt_makes, t.three_pt_attempts, t.ft_makes, t.ft_attempts, t.plus_minus,
+    t.primary_source_used, t.ts_pct, t.efg_pct, true as held
+  from {{ analytics }}.player_game_summary as t
+  where t.game_date = @day and t.game_id in (select game_id from held_games)
 ) as s
 on t.game_date = @day and t.game_id = s.game_id and t.player_lookup = s.player_lookup
-when matched then update set
+when matched and not s.held then update set
   season_year = s.season_year,
   player_full_name = s.player_full_name,
   team_abbr = s.team_abbr,
@@ -278,7 +309,7 @@ when matched then update set
   efg_pct = s.efg_pct,
   primary_source_used = s.primary_source_used,
   pass1_processed_at = current_timestamp()
-when not matched by target then insert (
+when not matched by target and not s.held then insert (
   game_id, game_date, season_year, player_lookup, player_full_name, team_abbr,
   opponent_team_abbr, home_game, is_active, player_status, minutes_played, points, assists,
   offensive_rebounds, defensive_rebounds, total_rebounds, steals, blocks, turnovers,

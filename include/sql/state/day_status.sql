@@ -13,8 +13,11 @@
 --     stale:   a Final game without Pass 1 rows (games_without_pass1; of them,
 --              games_without_stats have no gamebook or balldontlie row at all), Pass 1
 --              rows of a game that is not Final (rows_not_final), rows only Pass 2 wrote
---              (rows_without_pass1), or gamebook / balldontlie rows delivered after the
---              day's Pass 1 run (stats_delivered_at > pass1_at).
+--              (rows_without_pass1), gamebook / balldontlie rows delivered after the
+--              day's Pass 1 run (stats_delivered_at > pass1_at), or a Final game loaded
+--              from the gamebook that the gamebook has no row of any more
+--              (games_gamebook_vanished: Pass 1 keeps its rows, its audit fails naming
+--              it, until the gamebook is loaded again or the fallback accepted).
 --   pass2_status  'complete' | 'stale' | 'missing' (NULL: nothing for Pass 2 on this day)
 --     Pass 2 writes the rows of Final games that have a roster (gamebook or balldontlie
 --     rows); a Final game without any is Pass 1's to report.
@@ -49,19 +52,25 @@ schedule as (
 ),
 
 stats as (
-  select game_id, game_date, max(delivered_at) as delivered_at
+  select
+    game_id,
+    game_date,
+    max(delivered_at) as delivered_at,
+    logical_or(from_gamebook) as has_gamebook
   from (
     select
       g.game_id,
       g.game_date,
-      if(g.processed_at <= current_timestamp(), g.processed_at, null) as delivered_at
+      if(g.processed_at <= current_timestamp(), g.processed_at, null) as delivered_at,
+      true as from_gamebook
     from {{ raw }}.nbac_gamebook_player_stats as g
     where g.game_date between @start_date and @end_date
     union all
     select
       b.game_id,
       b.game_date,
-      if(b.processed_at <= current_timestamp(), b.processed_at, null) as delivered_at
+      if(b.processed_at <= current_timestamp(), b.processed_at, null) as delivered_at,
+      false as from_gamebook
     from {{ raw }}.bdl_player_boxscores as b
     where b.game_date between @start_date and @end_date
   )
@@ -121,6 +130,7 @@ summary as (
     countif(pass1_processed_at is null) as rows_without_pass1,
     countif(shot_zones_processed_at is null) as rows_without_pass2,
     countif(pbp_shot_events is not null) as rows_with_zones,
+    countif(primary_source_used = 'nbac_gamebook') as gamebook_rows_loaded,
     min(pass1_processed_at) as pass1_at,
     max(pass1_processed_at) as pass1_latest,
     min(shot_zones_processed_at) as pass2_at
@@ -134,6 +144,8 @@ games as (
     coalesce(s.game_date, o.game_date) as game_date,
     coalesce(s.is_final, false) as is_final,
     st.game_id is not null as has_stats,
+    coalesce(st.has_gamebook, false) as has_gamebook,
+    coalesce(o.gamebook_rows_loaded, 0) as gamebook_rows_loaded,
     st.delivered_at as stats_delivered_at,
     p.game_id is not null as has_pbp,
     p.delivered_at as pbp_delivered_at,
@@ -162,6 +174,7 @@ days as (
     countif(is_final) as final_games,
     countif(is_final and pass1_rows = 0) as games_without_pass1,
     countif(is_final and not has_stats) as games_without_stats,
+    countif(is_final and gamebook_rows_loaded > 0 and not has_gamebook) as games_gamebook_vanished,
     countif(is_final and has_stats) as games_with_roster,
     countif(is_final and has_stats and rows_total = 0) as games_without_rows,
     countif(is_final and has_pbp and rows_total > 0 and rows_with_zones = 0) as games_pbp_without_zones,
@@ -191,6 +204,7 @@ select
       or d.rows_not_final > 0
       or d.rows_without_pass1 > 0
       or d.games_alias_changed_pass1 > 0
+      or d.games_gamebook_vanished > 0
       or d.stats_delivered_at > d.pass1_at then 'stale'
     else 'complete'
   end as pass1_status,

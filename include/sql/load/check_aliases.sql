@@ -1,0 +1,25 @@
+-- Loading player aliases (python -m nba_backfill.cli load DIR, player_aliases.csv): the
+-- staged file's rows with what stops each from being applied, by the very rules the passes
+-- apply (include/sql/macros/player_aliases.sql.j2): a row there twice, two rows that could
+-- give one spelling two keys, a chain, an unknown source, an alias or key without a
+-- letter, an alias equal to its key, first_season after last_season. Nothing is written
+-- unless this returns no row.
+-- Rows: source, alias_key, team_abbr, first_season, last_season, player_lookup, problem.
+-- Identifiers: staging.
+{%- set typed %}
+select
+      {{ raw_value('s.source', 'STRING') }} as source,
+      {{ raw_value('s.alias', 'STRING') }} as alias,
+      {{ raw_value('s.team_abbr', 'STRING') }} as team_abbr,
+      {{ raw_value('s.first_season', 'INT64') }} as first_season,
+      {{ raw_value('s.last_season', 'INT64') }} as last_season,
+      {{ raw_value('s.player_lookup', 'STRING') }} as player_lookup
+    from {{ raw }}.{{ staging }} as s
+{%- endset %}
+with
+{{ player_aliases_ctes(reference, typed) }}
+
+select *
+from player_aliases
+where problem is not null
+order by source, alias_key, team_abbr, first_season, last_season, player_lookup

@@ -438,6 +438,12 @@ def transpile_to_duckdb(text: str, identifiers: Identifiers) -> CompiledSql:
         if form is None or form.name.upper() != "NFKD":
             raise ValueError(f"only NORMALIZE(x, NFKD) runs on DuckDB, not {node.sql('bigquery')}")
         node.replace(exp.Anonymous(this=NFKD_FUNCTION, expressions=[node.this]))
+    for node in list(tree.find_all(exp.CountIf)):
+        # BigQuery's COUNTIF is 0 when no value is TRUE, NULLs included; DuckDB's count_if
+        # is NULL when every value is NULL: count the TRUE ones, as BigQuery does
+        node.replace(
+            exp.Count(this=exp.Case(ifs=[exp.If(this=node.this, true=exp.Literal.number(1))]))
+        )
     params = tuple(dict.fromkeys(p.name for p in tree.find_all(exp.Parameter)))
     is_dml = isinstance(tree, exp.Merge | exp.Insert | exp.Update | exp.Delete)
     return CompiledSql(text=tree.sql("duckdb", comments=False), parameters=params, is_dml=is_dml)

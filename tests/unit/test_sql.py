@@ -122,3 +122,18 @@ def test_values_are_parameters_in_the_transpiled_sql():
     assert compiled.parameters == ("day",)
     assert "$day" in compiled.text and "@day" not in compiled.text
     assert compiled.is_dml
+
+
+def test_countif_of_nothing_true_is_zero_on_duckdb_as_on_bigquery():
+    """BigQuery's COUNTIF is 0 when no value is TRUE, NULLs included; DuckDB's count_if is
+    NULL when every value is NULL, so the transpiler counts the TRUE values instead."""
+    import duckdb
+
+    compiled = transpile_to_duckdb(
+        "select countif(x) as n, countif(not x) as m from t", Identifiers()
+    )
+    con = duckdb.connect()
+    con.execute("create table t as select cast(null as boolean) as x from range(3)")
+    assert con.execute(compiled.text).fetchall() == [(0, 0)]
+    con.execute("insert into t values (true), (false)")
+    assert con.execute(compiled.text).fetchall() == [(1, 1)]

@@ -279,16 +279,24 @@ def unmatched_check(warehouse, bounds, labels, cfg: Settings, figures: dict) -> 
             if r["games"] == 1
             else f"the first {r['game_id']} ({r['game_date']}), the last on {r['last_date']}"
         )
+        + _alias_advice(r)
         for r in rows
         if r["kind"] == "player"
     ]
     passed = share <= limit
+    if any(r["kind"] == "player" and r.get("suggested_key") for r in rows):
+        details.append(
+            "suggested alias rows are a starting point, never applied on their own: check each, "
+            "then load player_aliases.csv (columns " + ",".join(ALIAS_COLUMNS) + ") with "
+            "python -m nba_backfill.cli load DIR"
+        )
     if not passed:
         details.append(
-            "a play-by-play player counts when his key (the name, accents folded, a-z only) is "
-            "a roster player's of his game, or differs from one player of his team by a "
-            "generational suffix only (jr, sr, ii, iii, iv, v): load the missing box scores "
-            "(python -m nba_backfill.cli load DIR) or correct the names; raise "
+            "a play-by-play player counts when his key (the name, accents folded, a-z only; or "
+            "the key an alias of nba_reference.player_aliases gives it) is a roster player's "
+            "of his game, or differs from one player of his team by a generational suffix "
+            "only (jr, sr, ii, iii, iv, v): load the missing box scores or the aliases "
+            "(python -m nba_backfill.cli load DIR), or correct the names; raise "
             "NBA_PASS2_MAX_UNMATCHED_SHARE only knowingly"
         )
     return Check(
@@ -301,6 +309,55 @@ def unmatched_check(warehouse, bounds, labels, cfg: Settings, figures: dict) -> 
             else ""
         ),
         details,
+    )
+
+
+ALIAS_COLUMNS = ("source", "alias", "team_abbr", "first_season", "last_season", "player_lookup")
+
+
+def alias_row(values: Sequence[Any]) -> str:
+    """One line of player_aliases.csv (columns ALIAS_COLUMNS), quoted as CSV."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(["" if v is None else v for v in values])
+    return buffer.getvalue()
+
+
+def _alias_advice(r: dict[str, Any]) -> str:
+    """What the user can do about one unresolved play-by-play player: the alias row that
+    would resolve him (when exactly one player of his team is left unmatched in all his
+    games), or why there is none."""
+    if r.get("aliased_to"):
+        return (
+            f"; an alias gives him the key {r['aliased_to']!r}, which is not on the roster of "
+            "his game(s): correct that row of nba_reference.player_aliases"
+        )
+    team = r["team_abbr"] or "his game"
+    if r.get("suggested_key"):
+        row = alias_row(
+            [
+                "play_by_play",
+                r["player_name"] or r["player_lookup"],
+                r["team_abbr"],
+                r["first_season"],
+                r["last_season"],
+                r["suggested_key"],
+            ]
+        )
+        return (
+            f"; the one player of {team} left unmatched in all his games is "
+            f"{r['suggested_key']!r}: if that is him, add to player_aliases.csv: {row}"
+        )
+    if r.get("candidates"):
+        return (
+            f"; no alias to suggest: {r['candidates']} players of {team} are left unmatched "
+            "in all his games"
+        )
+    return (
+        f"; no alias to suggest: no player of {team} with a shot or block in the box score "
+        "is left unmatched in all his games"
     )
 
 

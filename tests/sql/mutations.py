@@ -376,4 +376,17 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
      "when not matched by source then delete"),
     ("load: reloading the same aliases re-stamps them", LOAD_ALIASES,
      "on t.retired_at is null\n", "on false\n"),
+    # ---- the guard's alias suggestions -------------------------------------------------------
+    ("audit: a player left unmatched in some of his games only is suggested", UNMATCHED,
+     "on g.who = c.who and g.games = c.games", "on g.who = c.who"),
+    ("audit: players of the other team are suggested", UNMATCHED,
+     "on c.game_id = u.game_id and (u.pbp_team is null or c.team_abbr = u.pbp_team)",
+     "on c.game_id = u.game_id"),
+    ("audit: a player without a shot or block in the box score is suggested", UNMATCHED,
+     "    and (o.fg_attempts > 0 or o.blocks > 0)\n", "\n"),
+    ("audit: a player the play-by-play credited is suggested", UNMATCHED,
+     "    and o.pbp_shot_events = 0\n", "\n"),
+    ("audit: one of several candidates is suggested", UNMATCHED,
+     "if(count(*) = 1, min(c.player_lookup), null) as suggested_key",
+     "min(c.player_lookup) as suggested_key"),
 ]  # fmt: skip

@@ -277,3 +277,111 @@ def test_a_box_score_alias_makes_pass1_stale_and_its_retirement_again(both_days_
     assert statuses(both_days_done)[(DAY, "pass1")] == "stale"
     pass1.load_day(both_days_done, DAY)
     assert (G1, "mauriceharkless") in summary_rows(both_days_done)
+
+
+# ---- the guard's suggestions: the alias row that would resolve an unresolved player --------
+
+
+def fga(n: int) -> dict:
+    return {"field_goals_made": 0, "field_goals_attempted": n}
+
+
+def guard_details(warehouse, day_range=RANGE) -> list[str]:
+    from nba_backfill.audits import audit_pass2
+    from nba_backfill.config import settings
+
+    report = audit_pass2(warehouse, day_range, settings())
+    (check,) = [
+        c for c in report.checks if c.name == "play-by-play shots credited to a roster player"
+    ]
+    return check.details
+
+
+def nickname_game(warehouse, claxton_in_pbp: bool = True, aliases=()):
+    insert(warehouse, "nbac_schedule", [schedule(G1)])
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        gamebook(G1, "BKN", "Maurice Harkless", "mauriceharkless", **fga(5)),
+        gamebook(G1, "BKN", "Nicolas Claxton", "nicolasclaxton", **fga(3)),
+        gamebook(G1, "BKN", "Bench Guy", "benchguy", player_status="dnp", minutes=None),
+        gamebook(G1, "MIL", "Giannis Antetokounmpo", "giannisantetokounmpo", **fga(1)),
+        # (a player of the other team with a shot and none in the play-by-play)
+        gamebook(G1, "MIL", "Brook Lopez", "brooklopez", **fga(2)),
+    ])  # fmt: skip
+    events = [
+        MOE,
+        shot(G1, 2, "giannisantetokounmpo", False, 3.0, player_1_name="Giannis Antetokounmpo",
+             player_1_team_abbr="MIL"),
+    ]  # fmt: skip
+    if claxton_in_pbp:
+        events.append(shot(G1, 3, "nicolasclaxton", True, 3.0, player_1_name="Nicolas Claxton",
+                           player_1_team_abbr="BKN"))  # fmt: skip
+    insert(warehouse, "bigdataball_play_by_play", events)
+    insert(warehouse, "player_aliases", list(aliases))
+    run_both(warehouse)
+
+
+def test_the_guard_suggests_the_alias_of_the_one_player_left_unmatched(warehouse, tmp_path):
+    nickname_game(warehouse)
+    details = guard_details(warehouse)
+    assert details[0] == (
+        "'Moe Harkless' (key moeharkless, team BKN) matches no roster player of his game: 1 "
+        "shot(s) credited to nobody in 1 game(s), 20211019_BKN_MIL (2021-10-19); the one player "
+        "of BKN left unmatched in all his games is 'mauriceharkless': if that is him, add to "
+        "player_aliases.csv: play_by_play,Moe Harkless,BKN,2021,2021,mauriceharkless"
+    )
+    assert details[1].startswith("suggested alias rows are a starting point, never applied")
+    assert zones(summary_rows(warehouse)[(G1, "mauriceharkless")]) == ZERO  # never applied
+    # loaded as suggested (cli load's own format), the row resolves him
+    from nba_backfill.loading import load_directory
+
+    folder = tmp_path / "aliases"
+    folder.mkdir()
+    row = details[0].rsplit("player_aliases.csv: ", 1)[1]
+    (folder / "player_aliases.csv").write_text(
+        "source,alias,team_abbr,first_season,last_season,player_lookup\n" + row + "\n"
+    )
+    load_directory(warehouse, folder, out=lambda _: None)
+    pass2.merge_window(warehouse, RANGE)
+    assert zones(summary_rows(warehouse)[(G1, "mauriceharkless")]) == ONE_MADE_PAINT
+    assert guard_details(warehouse) == []
+
+
+def test_two_players_left_unmatched_no_suggestion(warehouse):
+    nickname_game(warehouse, claxton_in_pbp=False)
+    assert guard_details(warehouse)[0].endswith(
+        "; no alias to suggest: 2 players of BKN are left unmatched in all his games"
+    )
+
+
+def test_an_alias_to_a_key_not_on_the_roster_is_reported_as_such(warehouse):
+    nickname_game(warehouse, aliases=[alias("play_by_play", "Moe Harkless", "moeharklessjr")])
+    assert guard_details(warehouse)[0] == (
+        "'Moe Harkless' (key moeharklessjr, team BKN) matches no roster player of his game: 1 "
+        "shot(s) credited to nobody in 1 game(s), 20211019_BKN_MIL (2021-10-19); an alias gives "
+        "him the key 'moeharklessjr', which is not on the roster of his game(s): correct that row "
+        "of nba_reference.player_aliases"
+    )
+
+
+def test_the_suggestion_is_the_player_left_unmatched_in_every_game_of_his(warehouse):
+    """Moe Harkless in two games: Claxton is left unmatched in the first only, Harkless in
+    both: the suggestion is Harkless, for the seasons of those games."""
+    nickname_game(warehouse, claxton_in_pbp=False)
+    g2 = "20220105_BKN_LAL"  # the next season
+    insert(warehouse, "nbac_schedule", [schedule(g2, season_year=2022)])
+    insert(warehouse, "nbac_gamebook_player_stats", [
+        gamebook(g2, "BKN", "Maurice Harkless", "mauriceharkless", **fga(4)),
+        gamebook(g2, "BKN", "Nicolas Claxton", "nicolasclaxton", **fga(2)),
+    ])  # fmt: skip
+    insert(warehouse, "bigdataball_play_by_play", [
+        shot(g2, 1, "moeharkless", True, 3.0, player_1_name="Moe Harkless", player_1_team_abbr="BKN"),
+        shot(g2, 2, "nicolasclaxton", True, 3.0, player_1_name="Nicolas Claxton",
+             player_1_team_abbr="BKN"),
+    ])  # fmt: skip
+    both = DayRange(DAY, dt.date(2022, 1, 5), "test")
+    pass1.load_day(warehouse, dt.date(2022, 1, 5))
+    pass2.merge_window(warehouse, both)
+    assert guard_details(warehouse, both)[0].endswith(
+        "the one player of BKN left unmatched in all his games is 'mauriceharkless': if that is "
+        "him, add to player_aliases.csv: play_by_play,Moe Harkless,BKN,2021,2022,mauriceharkless"
+    )

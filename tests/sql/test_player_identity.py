@@ -193,7 +193,8 @@ def test_the_guard_names_unresolved_players_and_fails_above_its_limit(warehouse,
     assert guard.details[0] == (
         "'Zz Stranger' (key zzstranger, team BKN) matches no roster player of his game: "
         "2 shot(s) credited to nobody in 2 game(s), the first 20211019_BKN_MIL (2021-10-19), "
-        "the last on 2021-10-20"
+        "the last on 2021-10-20; no alias to suggest: no player of BKN with a shot or block "
+        "in the box score is left unmatched in all his games"
     )
     assert "load the missing box scores" in guard.details[-1]
     assert report.figures["pbp_shots"] == 399
@@ -207,7 +208,9 @@ def test_the_guard_names_unresolved_players_and_fails_above_its_limit(warehouse,
     assert guard.summary == "0.50% of 200 shots credited to nobody (limit 0.5%)"
     assert guard.details == [
         "'Zz Stranger' (key zzstranger, team BKN) matches no roster player of his game: "
-        "1 shot(s) credited to nobody in 1 game(s), 20211019_BKN_MIL (2021-10-19)"
+        "1 shot(s) credited to nobody in 1 game(s), 20211019_BKN_MIL (2021-10-19); no alias "
+        "to suggest: no player of BKN with a shot or block in the box score is left unmatched "
+        "in all his games"
     ]
 
     nba_env(NBA_PASS2_MAX_UNMATCHED_SHARE="0.01")  # the setting moves the limit

@@ -90,10 +90,13 @@ def _output_rows(warehouse) -> int:
 
 
 def cmd_build_demo(args) -> int:
+    from nba_backfill.loading import qualified
+
     out = build_demo_warehouse(args.start, args.end, args.seed, fresh=args.fresh)
     print(f"Built {out['path']} with demo data {args.start} .. {args.end} (seed {args.seed}):")
     for name, count in out["rows"].items():
-        print(f"  nba_raw.{name:<28} {count:>10,} rows (the raw table's earlier rows replaced)")
+        table = qualified(name)
+        print(f"  {table:<42} {count:>10,} rows (the table's earlier rows replaced)")
     print(f"  generated in {out['generate_s']:.1f} s, loaded in {out['total_s']:.1f} s total")
     if args.fresh:
         print(
@@ -283,6 +286,7 @@ def print_summary(start: dt.date, end: dt.date, pass1_run=None, pass2_run=None) 
 
 
 def cmd_demo(args) -> int:
+    from nba_backfill.loading import qualified
     from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
     from nba_backfill.progress import ProgressPrinter, runs_queued_since
 
@@ -295,12 +299,14 @@ def cmd_demo(args) -> int:
             f"{built['output_rows_removed']:,} rows of nba_analytics.player_game_summary)"
         )
     for name, count in built["rows"].items():
-        print(f"      nba_raw.{name:<28} {count:>8,} rows")
+        print(f"      {qualified(name):<42} {count:>8,} rows")
     stats = built["stats"]
     print(
         f"      players spelled apart: {stats['player_games_accented']:,} player-games with "
-        f"accents in the gamebook only, {stats['player_games_suffix_apart']:,} with a "
-        "suffix in one source only"
+        f"accents in the gamebook only ({stats['player_games_transliterated']:,} with ı or ø), "
+        f"{stats['player_games_suffix_apart']:,} with a suffix in one source only, "
+        f"{stats['player_games_aliased']:,} by nickname, middle name or surname "
+        f"(resolved by the demo's {stats['aliases']} aliases in nba_reference.player_aliases)"
     )
     print(f"      done in {built['total_s']:.1f} s")
     params = {"start_date": args.start.isoformat(), "end_date": args.end.isoformat()}

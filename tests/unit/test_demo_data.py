@@ -19,6 +19,7 @@ import pytest
 
 from nba_backfill import demo
 from nba_backfill.demo import DemoData, generate, generate_schedule
+from nba_backfill.sql import ddl_columns
 
 DDL_DIR = Path(__file__).resolve().parents[2] / "include" / "sql" / "ddl"
 DDL_COLUMN = re.compile(
@@ -106,6 +107,25 @@ def _parse_minutes(value, whole_allowed: bool):
     return np.nan
 
 
+def _aliases(frames) -> dict:
+    """{(source, key, team, season): key to use} of the demo's aliases (each names its
+    team and one season)."""
+    out = {}
+    for a in frames["player_aliases"].itertuples():
+        assert a.first_season == a.last_season and a.team_abbr
+        out[(a.source, demo.lookup_of(a.alias), a.team_abbr, a.first_season)] = demo.lookup_of(
+            a.player_lookup
+        )
+    return out
+
+
+def _aliased(aliases: dict, source: str, keys, teams, seasons) -> list:
+    return [
+        aliases.get((source, k, t, s), aliases.get(("any", k, t, s), k))
+        for k, t, s in zip(keys, teams, seasons, strict=True)
+    ]
+
+
 def _pass1(frames) -> pd.DataFrame:
     """The contract's Pass 1: per game gamebook first, else balldontlie; latest copy wins."""
     schedule = frames["nbac_schedule"]
@@ -143,26 +163,36 @@ def _pass1(frames) -> pd.DataFrame:
     bdl["primary_source_used"] = "bdl_boxscores"
     rows = pd.concat([gb, bdl], ignore_index=True)
     rows = rows[rows.game_id.isin(set(final.game_id))].copy()
-    rows["player_lookup"] = rows.player_full_name.map(demo.lookup_of)  # from the name
+    rows["player_lookup"] = [  # from the name, then the aliases
+        _aliased(_aliases(frames), source, [key], [team], [season])[0]
+        for source, key, team, season in zip(
+            rows.primary_source_used, rows.player_full_name.map(demo.lookup_of), rows.team_abbr,
+            rows.season_year, strict=True,
+        )
+    ]  # fmt: skip
     rows["is_active"] = rows.player_status == "active"
     rows["home_game"] = rows.team_abbr == rows.home_team_abbr
     rows["opponent_team_abbr"] = np.where(rows.home_game, rows.away_team_abbr, rows.home_team_abbr)
     return rows[KEYS + PASS1]
 
 
-def _resolve(pbp: pd.DataFrame, roster: pd.DataFrame, n: str) -> pd.Series:
-    """The roster key of play-by-play player `n`: the key of his name; else the one roster
-    player of his team whose key is the same once a generational suffix is set aside."""
+def _resolve(pbp: pd.DataFrame, roster: pd.DataFrame, n: str, aliases: dict) -> pd.Series:
+    """The roster key of play-by-play player `n`: the key of his name (or its alias); else
+    the one roster player of his team whose key is the same once a generational suffix is
+    set aside."""
     base = lambda key: re.sub(r"(jr|sr|iii|ii|iv|v)$", "", key)  # noqa: E731
     keys = set(zip(roster.game_id, roster.player_lookup, strict=True))
     by_base: dict = {}
     for game, key, team in zip(roster.game_id, roster.player_lookup, roster.team_abbr, strict=True):
         by_base.setdefault((game, team, base(key)), []).append(key)
     out = []
-    for game, name, team in zip(
-        pbp.game_id, pbp[f"player_{n}_name"], pbp[f"player_{n}_team_abbr"], strict=True
-    ):
+    for game, name, team, season in zip(
+        pbp.game_id, pbp[f"player_{n}_name"], pbp[f"player_{n}_team_abbr"], pbp.season_year,
+        strict=True,
+    ):  # fmt: skip
         key = demo.lookup_of(name) if isinstance(name, str) else None
+        if key is not None:
+            key = _aliased(aliases, "play_by_play", [key], [team], [season])[0]
         if key is None or (game, key) in keys:
             out.append(key)
             continue
@@ -174,8 +204,8 @@ def _resolve(pbp: pd.DataFrame, roster: pd.DataFrame, n: str) -> pd.Series:
 def _pbp(frames) -> pd.DataFrame:
     pbp = frames["bigdataball_play_by_play"].drop_duplicates("event_id").copy()
     roster = frames["expected"]
-    pbp["p1"] = _resolve(pbp, roster, "1")
-    pbp["p2"] = _resolve(pbp, roster, "2")
+    pbp["p1"] = _resolve(pbp, roster, "1", _aliases(frames))
+    pbp["p2"] = _resolve(pbp, roster, "2", _aliases(frames))
     return pbp
 
 
@@ -336,6 +366,31 @@ def test_sub_range_gives_the_same_rows(early):
         assert sub.tables[name].num_rows > 0
         assert sub.tables[name].equals(_between(early.tables[name], start, end)), name
     assert sub.expected.equals(_between(early.expected, start, end))
+    assert sub.tables["player_aliases"].equals(early.tables["player_aliases"])  # one season
+
+
+def test_aliases_resolve_the_players_spelled_apart(early):
+    """Four per season, one of each kind, limited to the player's team and season; each
+    spelling is one the feed has, each key one of the box scores'."""
+    aliases = early.tables["player_aliases"].to_pandas()
+    assert list(early.tables["player_aliases"].column_names) == [
+        name for name, _, _ in ddl_columns("player_aliases")
+    ]
+    assert sorted(aliases.source) == ["bdl_boxscores"] + ["play_by_play"] * 3
+    assert (aliases.first_season == 2021).all() and (aliases.last_season == 2021).all()
+    assert aliases.retired_at.isna().all() and aliases.updated_at.notna().all()
+    pbp = early.tables["bigdataball_play_by_play"].to_pandas()
+    bdl = early.tables["bdl_player_boxscores"].to_pandas()
+    gamebook = early.tables["nbac_gamebook_player_stats"].to_pandas()
+    for a in aliases.itertuples():
+        spelled = pbp.player_1_name if a.source == "play_by_play" else bdl.player_full_name
+        assert (spelled == a.alias).any(), a
+        assert a.player_lookup in set(gamebook.player_name.map(demo.lookup_of)), a
+        assert demo.lookup_of(a.alias) != a.player_lookup
+    assert early.stats["aliases"] == 4 and early.stats["player_games_aliased"] > 0
+    # letters NFKD keeps, in the gamebook only
+    assert gamebook.player_name.str.contains("[ıø]").any()
+    assert not pbp.player_1_name.str.contains("[ıø]", na=False).any()
 
 
 def test_schedule_only_matches_generate(early):
@@ -655,7 +710,8 @@ def test_malformed_minutes(frames, data):
     assert len(bad) == data.stats["malformed_minutes"] > 0
     assert set(bad.minutes) <= set(demo.MALFORMED_MINUTES)
     expected = frames["expected"].set_index(KEYS)
-    rows = expected.loc[list(zip(bad.game_id, bad.player_lookup, strict=True))]
+    keys = bad.player_name.map(demo.lookup_of)  # (the feed's lookup is not the key)
+    rows = expected.loc[list(zip(bad.game_id, keys, strict=True))]
     assert rows.minutes_played.isna().all() and rows.points.notna().all()
 
 

@@ -122,8 +122,8 @@ def _bdl_table(g, pg, truth, uni, game_ids) -> pa.Table:
     team = np.where(pg.side[rows] == 0, g.home[game], g.away[game])
     cols |= {
         "team_abbr": _take(TEAMS, team),
-        "player_full_name": _take(uni["name"], pg.uref[rows]),
-        "player_lookup": _take(uni["feed_lookup"], pg.uref[rows]),
+        "player_full_name": _take(uni["bdl_name"], pg.uref[rows]),
+        "player_lookup": _take(uni["bdl_feed_lookup"], pg.uref[rows]),
         "minutes": _bdl_minutes(g, pg, rows)[0],
     }
     for column, key in BDL_COLUMNS:

@@ -6,7 +6,8 @@ steps, and counts the messes real feeds have in ``DemoData.stats``:
   - play-by-play events re-delivered; gamebook and balldontlie rows with an older,
     stale copy;
   - numeric player-id prefixes on play-by-play lookups from the 2024-25 season on;
-  - players spelled differently by the sources (accents, suffixes);
+  - players spelled differently by the sources (accents, letters NFKD keeps, suffixes;
+    and a few per season beyond that, with the aliases that resolve them: player_aliases);
   - malformed gamebook minutes strings;
   - games missing from the gamebook or balldontlie, games without play-by-play;
   - feed variations: ``nbacom_fallback`` play-by-play, shot_type left NULL, long twos
@@ -38,6 +39,7 @@ from nba_backfill.demo.schedule import _Game, _games_in_range, _schedule_table
 from nba_backfill.demo.truth import _expected_table, _truth
 
 DEFAULT_SEED = 20211019
+# the raw tables (DemoData.tables also has the reference table player_aliases)
 TABLE_NAMES = (
     "nbac_schedule",
     "nbac_gamebook_player_stats",
@@ -84,13 +86,39 @@ def _assemble(games: list[_Game], sims: list[_SimGame], leagues) -> DemoData:
         "nbac_gamebook_player_stats": _gamebook_table(g, pg, truth, uni, game_ids),
         "bdl_player_boxscores": _bdl_table(g, pg, truth, uni, game_ids),
         "bigdataball_play_by_play": pbp,
+        "player_aliases": _aliases_table(leagues),
     }
     expected = _expected_table(g, pg, truth, uni, game_ids)
     stats = _stats(games, sims, g, pg, ev, tables, expected, pbp_copies, pbp_prefixed)
     active = pg.status == ACTIVE
     stats["player_games_accented"] = int((active & uni["accented"][pg.uref]).sum())
     stats["player_games_suffix_apart"] = int((active & uni["suffix_apart"][pg.uref]).sum())
+    stats["player_games_transliterated"] = int((active & uni["transliterated"][pg.uref]).sum())
+    stats["player_games_aliased"] = int((active & uni["aliased"][pg.uref]).sum())
+    stats["aliases"] = tables["player_aliases"].num_rows
     return DemoData(tables=tables, expected=expected, stats=stats)
+
+
+ALIAS_COLUMNS = (
+    ("source", pa.string()), ("alias", pa.string()), ("team_abbr", pa.string()),
+    ("first_season", pa.int64()), ("last_season", pa.int64()), ("player_lookup", pa.string()),
+    ("note", pa.string()), ("updated_at", pa.timestamp("us", tz="UTC")),
+    ("retired_at", pa.timestamp("us", tz="UTC")),
+)  # fmt: skip
+
+
+def _aliases_table(leagues) -> pa.Table:
+    """nba_reference.player_aliases rows that resolve the players spelled apart beyond
+    accents and suffixes (names.SPELLED_APART): the demo's own aliases, each limited to its
+    player's team and season, loaded the September before the season."""
+    rows = [
+        {**alias, "updated_at": dt.datetime(season, 9, 1, tzinfo=dt.UTC), "retired_at": None}
+        for season in sorted(leagues)
+        for alias in leagues[season].aliases
+    ]
+    return pa.table(
+        {name: pa.array([r[name] for r in rows], type_) for name, type_ in ALIAS_COLUMNS}
+    )
 
 
 def _stats(games, sims, g, pg, ev, tables, expected, pbp_copies, pbp_prefixed) -> dict[str, int]:

@@ -16,7 +16,7 @@ from nba_backfill.demo.arrays import _dates_array, _days, _take
 from nba_backfill.demo.codes import INT_FIELDS, F
 from nba_backfill.demo.game import _SimGame
 from nba_backfill.demo.league import TEAMS, _League
-from nba_backfill.demo.names import feed_lookup_of, lookup_of
+from nba_backfill.demo.names import TRANSLITERATED, feed_lookup_of, lookup_of
 
 
 @dataclasses.dataclass
@@ -63,8 +63,12 @@ def _universe(leagues: dict[int, _League]) -> tuple[dict[int, int], dict[str, pa
     """All players of all seasons in one index space: offset per season + string columns."""
     offsets: dict[int, int] = {}
     columns: dict[str, list[str]] = {
-        k: [] for k in ("name", "lookup", "feed_lookup", "pbp_name", "pbp_lookup")
-    }
+        k: []
+        for k in (
+            "name", "lookup", "feed_lookup", "pbp_name", "pbp_lookup", "bdl_name",
+            "bdl_feed_lookup",
+        )
+    }  # fmt: skip
     for season in sorted(leagues):
         offsets[season] = len(columns["name"])
         for key, values in columns.items():
@@ -82,11 +86,18 @@ def _universe(leagues: dict[int, _League]) -> tuple[dict[int, int], dict[str, pa
         [a != feed_lookup_of(n) for a, n in zip(columns["lookup"], columns["name"], strict=True)],
         bool,
     )
+    transliterated = np.array([any(c in TRANSLITERATED for c in n) for n in columns["name"]], bool)
+    aliased = np.zeros(len(columns["name"]), bool)
+    for season in sorted(leagues):
+        for alias in leagues[season].aliases:
+            aliased[offsets[season] + leagues[season].lookup.index(alias["player_lookup"])] = True
     return offsets, {
         **strings,
         "prefixed": prefixed,
-        "suffix_apart": spelled_apart,
+        "suffix_apart": spelled_apart & ~aliased,
         "accented": accented,
+        "transliterated": transliterated,
+        "aliased": aliased,
     }
 
 

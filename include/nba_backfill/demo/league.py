@@ -139,6 +139,9 @@ class _League:
     feed_lookup: list[str]  # the lookup the box-score feeds deliver (accents not folded)
     pbp_name: list[str]  # as the play-by-play spells it (plain; a suffix may differ)
     pbp_lookup: list[str]  # its key, with a numeric player-id prefix for some from 2024-25
+    bdl_name: list[str]  # as balldontlie spells it (the box scores' name, but for a few)
+    bdl_feed_lookup: list[str]  # the lookup balldontlie delivers
+    aliases: list[dict]  # rows of nba_reference.player_aliases for the players spelled apart
     rank: np.ndarray
     usage: np.ndarray
     three_rate: np.ndarray
@@ -175,8 +178,22 @@ def _league(seed: int, season: int) -> _League:
     usage = draw("usage", 0.3) * np.where(rank < 3, 1.35, 1.0)
     make = np.clip(np.array(MAKE_MEANS) + rng.normal(0, 0.045, (n, 3)), 0.2, 0.8)
     ft_pct = np.clip(np.array(PROFILE["ft_pct"])[pos] + rng.normal(0, 0.07, n), 0.45, 0.95)
-    box_names, pbp_names = _identities(_rng(seed, "identity", season), names)
+    identities = _identities(_rng(seed, "identity", season), names)
+    box_names, pbp_names = identities.box, identities.pbp
     lookups = [lookup_of(x) for x in box_names]
+    teams = np.searchsorted(team_start, np.arange(n), side="right") - 1
+    aliases = [
+        {
+            "source": source,
+            "alias": spelled,
+            "team_abbr": TEAMS[teams[k]],
+            "first_season": season,
+            "last_season": season,
+            "player_lookup": lookups[k],
+            "note": "demo: spelled apart by " + source,
+        }
+        for k, source, spelled in identities.aliases
+    ]
     pbp_lookups = [lookup_of(x) for x in pbp_names]
     if season >= PREFIX_FROM_SEASON:
         prefixed = np.flatnonzero(rng.random(n) < RATE_PREFIX)
@@ -191,6 +208,9 @@ def _league(seed: int, season: int) -> _League:
         feed_lookup=[feed_lookup_of(x) for x in box_names],
         pbp_name=pbp_names,
         pbp_lookup=pbp_lookups,
+        bdl_name=identities.bdl,
+        bdl_feed_lookup=[feed_lookup_of(x) for x in identities.bdl],
+        aliases=aliases,
         rank=rank,
         usage=usage,
         three_rate=uniform("three_lo", "three_hi"),

@@ -3,8 +3,11 @@
 Names are drawn from first and last names (with suffixes, apostrophes, hyphens and
 initials); no two players of a season share a name once suffixes are set aside.
 The sources spell some players differently (``_identities``): accented names in the box
-scores and plain ones in the play-by-play (Jokić / Jokic), and generational suffixes in
-one source only (Butler / Butler III).
+scores and plain ones in the play-by-play (Jokić / Jokic, Aşık / Asik, Jørgensen /
+Jorgensen), generational suffixes in one source only (Butler / Butler III), and, per
+season, a few players spelled apart beyond that, which the season's aliases resolve
+(a nickname in the play-by-play or in balldontlie, a middle name or a hyphenated surname
+in the box scores only).
 
 ``lookup_of`` is the contract's key: the name with accents folded. ``feed_lookup_of`` is
 what the box-score feeds deliver: accents not folded ('nikolajoki').
@@ -12,6 +15,7 @@ what the box-score feeds deliver: accents not folded ('nikolajoki').
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 
@@ -285,12 +289,31 @@ SUFFIX_WEIGHTS = (0.05, 0.015, 0.015, 0.003, 0.002)
 # players with non-ASCII letters in the box scores, 10 in the play-by-play; a suffix in one
 # source only for about 1% of player-games).
 RATE_ACCENTED = 0.05  # box-score name accented, play-by-play name plain
+RATE_TRANSLITERATED = 0.02  # box-score name with ı or ø, play-by-play name plain
 RATE_PBP_DROPS_SUFFIX = 0.25  # of players with a suffix: none in the play-by-play
 RATE_PBP_ADDS_SUFFIX = 0.006  # of players without: one in the play-by-play
 
-# letters accented in box-score names: each folds back to its base letter (NFKD)
-ACCENTS = {"c": "ćč", "s": "šś", "z": "žź", "o": "öó", "e": "éë", "a": "áä", "n": "ńņ",
-           "u": "üū", "i": "íï", "g": "ģ", "r": "ř", "y": "ý"}  # fmt: skip
+# letters accented in box-score names: each folds back to its base letter (NFKD), or is
+# transliterated to it (ı, ø: letters NFKD keeps as they are)
+ACCENTS = {"c": "ćč", "s": "šś", "z": "žź", "o": "öóø", "e": "éë", "a": "áä", "n": "ńņ",
+           "u": "üū", "i": "íïı", "g": "ģ", "r": "ř", "y": "ý"}  # fmt: skip
+TRANSLITERATED = "ıø"
+
+# Players spelled apart beyond accents and suffixes, which only an alias resolves (real
+# seasons have about ten such player-games): per season, one player of each kind, whose new
+# spelling is no other player's key. `source` is the feed that spells him apart (the
+# aliases' source names).
+FIRST_NAME_NICKNAMES = {"Anthony": "Tony", "Daniel": "Danny", "Malcolm": "Mal",
+                        "Mitchell": "Mitch", "Patrick": "Pat", "Robert": "Bobby", "Tyler": "Ty",
+                        "Victor": "Vic"}  # fmt: skip
+MIDDLE_NAMES = ("James", "Lee", "Michael", "Ray", "Andre")
+SPELLED_APART = (
+    # (kind, source that spells him apart)
+    ("nickname", "play_by_play"),  # Bobby Walker in the play-by-play, Robert Walker elsewhere
+    ("middle_name", "play_by_play"),  # the box scores' Jalen Lee Brooks is Jalen Brooks there
+    ("hyphen", "play_by_play"),  # the box scores' Cam Smith-Jones is Cam Smith there
+    ("nickname", "bdl_boxscores"),  # balldontlie's Danny Cole is the gamebook's Daniel Cole
+)
 GENERATIONAL = re.compile(r"(jr|sr|iii|ii|iv|v)$")
 
 
@@ -336,9 +359,69 @@ def _accented(name: str, rng) -> str:
     return f"{first} {''.join(chars)}"
 
 
-def _identities(rng, names: list[str]) -> tuple[list[str], list[str]]:
-    """(box-score names, play-by-play names) of canonical names: some accented in the box
-    scores only, some with a suffix in one source only."""
+@dataclasses.dataclass
+class Identities:
+    """How each source spells the players of a season, and the aliases that resolve the
+    players spelled apart beyond accents and suffixes: (player index, source, spelling)."""
+
+    box: list[str]  # the gamebook's (and the truth's player_full_name)
+    pbp: list[str]
+    bdl: list[str]
+    aliases: list[tuple[int, str, str]]
+
+
+def _spelled_apart(
+    rng, box: list[str], pbp: list[str], bdl: list[str]
+) -> list[tuple[int, str, str]]:
+    """Spell one player of each kind of SPELLED_APART apart (in place); returns the aliases
+    (player, source, spelling) that resolve them. A player is taken only if his new spelling
+    is no other player's key, even once generational suffixes are set aside."""
+    taken: set[str] = set()
+    for names in (box, pbp, bdl):
+        for name in names:
+            taken |= {lookup_of(name), _base_key(name)}
+    used: set[int] = set()
+    aliases = []
+    order = rng.permutation(len(box))
+    for kind, source in SPELLED_APART:
+        for k in order:
+            name = box[k]
+            if k in used or name != pbp[k] or name != bdl[k] or lookup_of(name) != _base_key(name):
+                continue  # plain names only: not accented, no suffix, not spelled apart yet
+            first, _, last = name.partition(" ")
+            if kind == "nickname" and first in FIRST_NAME_NICKNAMES:
+                spelled = f"{FIRST_NAME_NICKNAMES[first]} {last}"
+            elif kind == "middle_name":
+                spelled = name  # the box scores add the middle name
+                middle = MIDDLE_NAMES[rng.integers(len(MIDDLE_NAMES))]
+                longer = f"{first} {middle} {last}"
+                if lookup_of(longer) in taken:
+                    continue
+            elif kind == "hyphen" and "-" in last and " " not in last:
+                spelled = f"{first} {last.split('-')[0]}"
+            else:
+                continue
+            if kind != "middle_name" and (
+                lookup_of(spelled) in taken or _base_key(spelled) in taken
+            ):
+                continue
+            used.add(k)
+            if kind == "middle_name":
+                box[k] = bdl[k] = longer
+                taken.add(lookup_of(longer))
+            elif source == "play_by_play":
+                pbp[k] = spelled
+            else:
+                bdl[k] = spelled
+            taken |= {lookup_of(spelled), _base_key(spelled)}
+            aliases.append((int(k), source, spelled))
+            break
+    return aliases
+
+
+def _identities(rng, names: list[str]) -> Identities:
+    """How each source spells canonical names: some accented in the box scores only, some
+    with a suffix in one source only, a few spelled apart beyond that (aliases)."""
     box, pbp = [], []
     for name in names:
         plain, suffix = name, None
@@ -353,7 +436,20 @@ def _identities(rng, names: list[str]) -> tuple[list[str], list[str]]:
         else:
             pbp.append(name)
         box.append(_accented(name, rng) if rng.random() < RATE_ACCENTED else name)
-    return box, pbp
+    for k in np.flatnonzero(rng.random(len(box)) < RATE_TRANSLITERATED):
+        box[k] = _transliterated(box[k])
+    bdl = list(box)
+    aliases = _spelled_apart(rng, box, pbp, bdl)
+    return Identities(box, pbp, bdl, aliases)
+
+
+def _transliterated(name: str) -> str:
+    """The name with the i or o of its last name spelled with a letter NFKD keeps (Asik ->
+    Asık, Jorgensen -> Jørgensen), as Turkish and Nordic box scores have them."""
+    first, _, rest = name.partition(" ")
+    if "i" in rest:
+        return f"{first} {rest.replace('i', 'ı')}"
+    return f"{first} {rest.replace('o', 'ø')}"
 
 
 def _player_names(rng, n: int) -> list[str]:

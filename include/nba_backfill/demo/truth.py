@@ -157,7 +157,15 @@ def _expected_table(g, pg, truth, uni, game_ids) -> pa.Table:
         "game_date": _dates_array(g.days[game]),
         "season_year": pa.array(g.season[game], pa.int64()),
         "player_lookup": _take(uni["lookup"], pg.uref[rows]),
-        "player_full_name": _take(uni["name"], pg.uref[rows]),
+        # as the source Pass 1 took the game from spells it
+        "player_full_name": pa.array(
+            np.where(
+                from_gamebook,
+                _take(uni["name"], pg.uref[rows]).to_numpy(zero_copy_only=False),
+                _take(uni["bdl_name"], pg.uref[rows]).to_numpy(zero_copy_only=False),
+            ),
+            pa.string(),
+        ),
         "team_abbr": _take(TEAMS, team),
         "opponent_team_abbr": _take(TEAMS, opponent),
         "home_game": pa.array(home, pa.bool_()),

@@ -327,7 +327,7 @@ class DuckDBWarehouse(Warehouse):
 
     def load_arrow(self, table: str, data, *, replace_dates: bool = True) -> int:
         """Load an Arrow table into a raw table (demo data, fixtures), or append to a
-        reference table (`replace_dates` False).
+        reference table (which has no game dates).
 
         With `replace_dates`, rows of the same game dates are deleted first, so that a
         reload of a range replaces it instead of duplicating it.
@@ -340,7 +340,7 @@ class DuckDBWarehouse(Warehouse):
             columns = [r[0] for r in con.execute(f"describe {target}").fetchall()]
             missing = [c for c in columns if c not in data.column_names]
             select = ", ".join(f'"{c}"' if c not in missing else f'null as "{c}"' for c in columns)
-            if replace_dates:
+            if replace_dates and "game_date" in columns:
                 con.execute(
                     f"delete from {target} where game_date in "  # noqa: S608 (validated identifier)
                     "(select distinct game_date from _incoming)"

@@ -22,8 +22,8 @@ row) or `<table>.parquet`, in the layout of docs/data-contract.md: the four raw 
 5. only when every file passed, ONE transaction writes them all: per raw table, a DELETE
    of the rows replaced and an INSERT of the file's rows (load/delete_games.sql,
    load/insert_staged.sql), each reading and rewriting only the partitions of the file's
-   dates; the aliases file replaces the aliases in force (load/replace_aliases.sql: new rows
-   stamped, rows the file no longer has retired). Loading the same files again changes
+   dates; the aliases file replaces the aliases in force (load/retire_aliases.sql,
+   load/insert_aliases.sql: new rows stamped, rows the file no longer has retired). Loading the same files again changes
    nothing; a failure leaves every table as it was.
 
 Staging tables are dropped whatever happens. The passes then pick the days up as stale.
@@ -198,10 +198,12 @@ def required_columns(table: str) -> list[str]:
     return [name for name, _, needed in ddl_columns(table) if needed and name not in own]
 
 
-def check_aliases(warehouse: Warehouse, path: Path, staging: str) -> None:
+def check_aliases(warehouse: Warehouse, path: Path, staging: str, columns: list[str]) -> None:
     """The aliases file by the rules the passes apply it by (load/check_aliases.sql)."""
     rows = warehouse.run(
-        "load/check_aliases", template={"staging": staging}, labels={"step": "load_check"}
+        "load/check_aliases",
+        template={"staging": staging, "staged": columns},
+        labels={"step": "load_check"},
     ).rows
     if rows:
         lines = [
@@ -274,12 +276,10 @@ def _plan_games(warehouse: Warehouse, item: _Staged, replace: str, load: TableLo
 def _steps(item: _Staged, replace: str) -> list[Step]:
     labels = {"step": "load", "table": item.table}
     if item.table == ALIASES:
+        template = {"staging": item.staging, "staged": item.columns}
         return [
-            Step(
-                "load/replace_aliases",
-                template={"staging": item.staging, "staged": item.columns},
-                labels=labels,
-            )
+            Step("load/retire_aliases", template=template, labels=labels),
+            Step("load/insert_aliases", template=template, labels=labels),
         ]
     dates = {
         "first_date": item.check["first_date"],
@@ -341,7 +341,7 @@ def load_directory(
             ).rows
             check_values(table, path, columns, check)
             if table == ALIASES:
-                check_aliases(warehouse, path, staging)
+                check_aliases(warehouse, path, staging, columns)
             items.append(_Staged(table, path, staging, columns, check))
         loads, steps, owners = [], [], []
         for item in items:

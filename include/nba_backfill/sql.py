@@ -69,10 +69,11 @@ def load(name: str) -> str:
     return sql_path(name).read_text()
 
 
+# in the order they call each other (a macro sees the globals of the files before it)
 MACROS = (
     "macros/player_lookup.sql.j2",
-    "macros/player_aliases.sql.j2",
     "macros/raw_values.sql.j2",
+    "macros/player_aliases.sql.j2",
 )
 
 

@@ -42,11 +42,15 @@ def use_duckdb(monkeypatch, warehouse) -> None:
 
 @pytest.fixture
 def bq_warehouse(bq_emulator, monkeypatch, nba_env):
-    """Empty raw and analytics datasets of this test in the emulator, with the schema."""
+    """Empty raw, analytics and reference datasets of this test in the emulator, with the schema."""
     from nba_backfill.warehouse import get_warehouse
 
     n = next(_serial)
-    nba_env(NBA_RAW_DATASET=f"nba_raw_{n}", NBA_ANALYTICS_DATASET=f"nba_analytics_{n}")
+    nba_env(
+        NBA_RAW_DATASET=f"nba_raw_{n}",
+        NBA_ANALYTICS_DATASET=f"nba_analytics_{n}",
+        NBA_REFERENCE_DATASET=f"nba_reference_{n}",
+    )
     use_bigquery(monkeypatch, bq_emulator)
     warehouse = get_warehouse()
     warehouse.apply_schema()

@@ -128,7 +128,7 @@ def test_an_alias_left_out_is_suggested_and_once_loaded_heals_the_range(
     guard prints exactly that alias row as a suggestion (never applying it). Loaded with
     `cli load`, the alias makes his games stale, and the next run (sweeping history, the
     range being years back) gives the generator's truth."""
-    from nba_backfill.audits import audit_pass2
+    from nba_backfill.audits import alias_row, audit_pass2
     from nba_backfill.config import settings
     from nba_backfill.days import DayRange
     from nba_backfill.loading import load_directory
@@ -158,11 +158,14 @@ def test_an_alias_left_out_is_suggested_and_once_loaded_heals_the_range(
 
     folder = tmp_path / "aliases"
     folder.mkdir()
-    header = "source,alias,team_abbr,first_season,last_season,player_lookup\n"
-    kept = [
-        ",".join(str(a[c]) for c in header.strip().split(",")) for a in aliases if a is not left_out
+    columns = ["source", "alias", "team_abbr", "first_season", "last_season", "player_lookup",
+               "note"]  # fmt: skip
+    kept = [  # the demo's other aliases as they are, and the suggestion (without a note)
+        alias_row([a[c] for c in columns]) for a in aliases if a is not left_out
     ]
-    (folder / "player_aliases.csv").write_text(header + "\n".join(kept + [suggested]) + "\n")
+    (folder / "player_aliases.csv").write_text(
+        "\n".join([",".join(columns), *kept, suggested + ","]) + "\n"
+    )
     (load,) = load_directory(warehouse, folder, out=lambda _: None)
     assert load.aliases == {"kept": len(aliases) - 1, "added": 1, "retired": 0}
     outcome = run(PASS2_DAG_ID, {"sweep_history": True}, xcom_tasks=("plan_windows",))

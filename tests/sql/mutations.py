@@ -22,7 +22,8 @@ ALIASES = "macros/player_aliases.sql.j2"
 VANISHED = "audit/gamebook_vanished.sql"
 LOAD_DELETE = "load/delete_games.sql"
 LOAD_PLAN = "load/plan_games.sql"
-LOAD_ALIASES = "load/replace_aliases.sql"
+RETIRE_ALIASES = "load/retire_aliases.sql"
+INSERT_ALIASES = "load/insert_aliases.sql"
 
 MUTATIONS: list[tuple[str, str, str, str]] = [
     # ---- Pass 2: re-deliveries ------------------------------------------------------------
@@ -371,11 +372,13 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
      "coalesce(t.table_rows, 0) as table_rows", "0 as table_rows"),
     ("load: the plan sees no Final game", LOAD_PLAN,
      "coalesce(s.is_final, false) as is_final", "false as is_final"),
-    ("load: an alias the file no longer has is deleted, not retired", LOAD_ALIASES,
-     "when not matched by source and t.retired_at is null then update set retired_at = current_timestamp()",
-     "when not matched by source then delete"),
-    ("load: reloading the same aliases re-stamps them", LOAD_ALIASES,
-     "on t.retired_at is null\n", "on false\n"),
+    ("load: an alias the file no longer has is deleted, not retired", RETIRE_ALIASES,
+     "update {{ reference }}.player_aliases as t\nset retired_at = current_timestamp()",
+     "delete from {{ reference }}.player_aliases as t"),
+    ("load: a reload retires every alias in force", RETIRE_ALIASES,
+     "where t.retired_at is null\n  and not exists (", "where t.retired_at is null\n  and true or not exists ("),
+    ("load: a reload adds every alias again", INSERT_ALIASES,
+     "  where t.retired_at is null and {{ same_alias('t', 's') }}", "  where false"),
     # ---- the guard's alias suggestions -------------------------------------------------------
     ("audit: a player left unmatched in some of his games only is suggested", UNMATCHED,
      "on g.who = c.who and g.games = c.games", "on g.who = c.who"),

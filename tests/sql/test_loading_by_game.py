@@ -32,6 +32,10 @@ def data():
     return demo.generate(DAY, NEXT)
 
 
+def raw_tables(data) -> dict[str, pa.Table]:
+    return {name: data.tables[name] for name in TABLES}
+
+
 def write_dir(path, tables: dict[str, pa.Table]):
     path.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
@@ -74,7 +78,7 @@ def one_game(table: pa.Table, game_id: str) -> pa.Table:
 def test_a_one_game_correction_leaves_the_other_games_of_its_date_as_they_were(
     warehouse, tmp_path, data
 ):
-    load_directory(warehouse, write_dir(tmp_path / "all", data.tables), out=lambda _: None)
+    load_directory(warehouse, write_dir(tmp_path / "all", raw_tables(data)), out=lambda _: None)
     for day in (DAY, NEXT):
         pass1.load_day(warehouse, day)
     raw_before = {t: rows_by_game(warehouse, t) for t in TABLES}
@@ -124,7 +128,7 @@ def test_a_one_game_correction_leaves_the_other_games_of_its_date_as_they_were(
 
 
 def test_replace_dates_removes_exactly_the_games_it_names(warehouse, tmp_path, data):
-    load_directory(warehouse, write_dir(tmp_path / "all", data.tables), out=lambda _: None)
+    load_directory(warehouse, write_dir(tmp_path / "all", raw_tables(data)), out=lambda _: None)
     before = rows_by_game(warehouse, "nbac_gamebook_player_stats")
     fix = one_game(data.tables["nbac_gamebook_player_stats"], GAME)
     lines, warnings = [], []
@@ -156,7 +160,7 @@ def test_replace_dates_removes_exactly_the_games_it_names(warehouse, tmp_path, d
 
 
 def test_by_game_nothing_is_removed_and_no_warning(warehouse, tmp_path, data):
-    load_directory(warehouse, write_dir(tmp_path / "all", data.tables), out=lambda _: None)
+    load_directory(warehouse, write_dir(tmp_path / "all", raw_tables(data)), out=lambda _: None)
     fix = one_game(data.tables["nbac_gamebook_player_stats"], GAME)
     warnings = []
     (load,) = load_directory(
@@ -259,27 +263,29 @@ def test_the_aliases_file_replaces_the_aliases_in_force(warehouse, tmp_path):
         ("play_by_play", "Moe Harkless", None, None, None, "mauriceharkless", None),
     ]
     assert all(r[7] is not None and r[8] is None for r in first)
-    # the same file again changes nothing, a note only its note
+    # the same file again changes nothing
     (load,) = load_directory(
         warehouse, aliases_file(tmp_path / "b", [MOE, NIC]), out=lambda _: None
     )
     assert load.aliases == {"kept": 2, "added": 0, "retired": 0}
     assert alias_table(warehouse) == first
-    load_directory(warehouse, aliases_file(tmp_path / "c", [{**MOE, "note": "nickname"}, NIC]),
-                   out=lambda _: None)  # fmt: skip
-    assert [r[6] for r in alias_table(warehouse)] == [None, "nickname"]
-    # a changed row: the old one retired (kept, for staleness), the new one added; a row
-    # the file no longer has: retired
+    # a changed row (a note too): the old one retired (kept, for staleness), the new one
+    # added; a row the file no longer has: retired
     (load,) = load_directory(
-        warehouse, aliases_file(tmp_path / "d", [{**MOE, "team_abbr": "POR"}]), out=lambda _: None
+        warehouse,
+        aliases_file(tmp_path / "d", [{**MOE, "team_abbr": "POR", "note": "nickname"}]),
+        out=lambda _: None,
     )
     assert load.aliases == {"kept": 0, "added": 1, "retired": 2}
     rows = alias_table(warehouse)
     assert len(rows) == 3
     in_force = [r for r in rows if r[8] is None]
-    assert [r[:6] for r in in_force] == [
-        ("play_by_play", "Moe Harkless", "POR", None, None, "mauriceharkless")
+    assert [r[:7] for r in in_force] == [
+        ("play_by_play", "Moe Harkless", "POR", None, None, "mauriceharkless", "nickname")
     ]
+    assert in_force[0][7] > first[1][7]  # stamped when it was loaded
+    retired = sorted(r[:8] for r in rows if r[8] is not None)
+    assert retired == sorted(r[:8] for r in first)  # as they were, retired_at set
 
 
 @pytest.mark.parametrize(
@@ -340,7 +346,7 @@ def test_a_lost_gamebook_fails_pass1_loudly_until_reloaded_or_accepted(warehouse
     from nba_backfill.audits import audit_pass1
     from nba_backfill.config import settings
 
-    load_directory(warehouse, write_dir(tmp_path / "all", data.tables), out=lambda _: None)
+    load_directory(warehouse, write_dir(tmp_path / "all", raw_tables(data)), out=lambda _: None)
     pass1.load_day(warehouse, DAY)
     before = output_by_game(warehouse)
     fix = write_dir(

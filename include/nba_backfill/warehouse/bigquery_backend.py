@@ -520,7 +520,8 @@ class BigQueryWarehouse(Warehouse):
         )
 
     def load_arrow(self, table: str, data, *, replace_dates: bool = False) -> int:
-        """Append an Arrow table to a raw table with a load job (demo data, fixtures).
+        """Append an Arrow table to a raw (or reference) table with a load job (demo data,
+        fixtures).
 
         Unlike DuckDBWarehouse.load_arrow, rows of the same dates are not replaced (that
         would take a DELETE job per table): load into empty tables, as the emulator tests
@@ -531,17 +532,21 @@ class BigQueryWarehouse(Warehouse):
         import pyarrow.parquet as pq
         from google.cloud import bigquery
 
-        from nba_backfill.sql import partition_filtered_tables
+        from nba_backfill.sql import loadable_tables
 
-        if ("raw", table) not in partition_filtered_tables():
-            raise ValueError(f"{table!r} is not a raw table of include/sql/ddl")
+        dataset = {
+            "raw": self.identifiers.raw_dataset,
+            "reference": self.identifiers.reference_dataset,
+        }.get(loadable_tables().get(table, ""))
+        if dataset is None:
+            raise ValueError(f"{table!r} is not a raw or reference table of include/sql/ddl")
         buffer = io.BytesIO()
         pq.write_table(data, buffer)
         buffer.seek(0)
         client = self.hook.get_client(project_id=self.project, location=self.location)
         job = client.load_table_from_file(
             buffer,
-            f"{self.project}.{self.identifiers.raw_dataset}.{table}",
+            f"{self.project}.{dataset}.{table}",
             job_config=bigquery.LoadJobConfig(
                 source_format=bigquery.SourceFormat.PARQUET,
                 write_disposition=bigquery.WriteDisposition.WRITE_APPEND,

@@ -5,17 +5,8 @@
 -- letter, an alias equal to its key, first_season after last_season. Nothing is written
 -- unless this returns no row.
 -- Rows: source, alias_key, team_abbr, first_season, last_season, player_lookup, problem.
--- Identifiers: staging.
-{%- set typed %}
-select
-      {{ raw_value('s.source', 'STRING') }} as source,
-      {{ raw_value('s.alias', 'STRING') }} as alias,
-      {{ raw_value('s.team_abbr', 'STRING') }} as team_abbr,
-      {{ raw_value('s.first_season', 'INT64') }} as first_season,
-      {{ raw_value('s.last_season', 'INT64') }} as last_season,
-      {{ raw_value('s.player_lookup', 'STRING') }} as player_lookup
-    from {{ raw }}.{{ staging }} as s
-{%- endset %}
+-- Identifiers: staging, staged (the columns the file has).
+{%- set typed %}{{ staged_aliases(raw ~ '.' ~ staging, staged, distinct=false) }}{%- endset %}
 with
 {{ player_aliases_ctes(reference, typed) }}
 

@@ -35,6 +35,9 @@ LABELS = {
     "E_pass1_set_based": "E: floor of Pass 1: its day logic as one statement over the range",
     "F_staleness_statement": "F: the staleness statement (state/day_status.sql) over the range",
     "F_pass2_pending": "F: Pass 2's own check of the output table, all history (state/pass2_pending.sql)",
+    "L1_load_empty": "L1: `cli load` of one season's files (4 CSV) into empty tables",
+    "L2_load_again": "L2: the same files again, into the warehouse that holds them",
+    "L3_load_one_day": "L3: one day's files (4 CSV) into the seed range",
 }
 
 
@@ -69,6 +72,7 @@ def figures(
     nightly,
     days,
     calendar_days,
+    loads=None,
 ) -> dict:
     from bench.measures import slope_figures
 
@@ -93,7 +97,11 @@ def figures(
             "E_pass1_set_based": e_floor.as_dict(),
             "F_staleness_statement": f_status.as_dict(),
             "F_pass2_pending": f_pending.as_dict(),
+            "L1_load_empty": loads["L1_empty"] if loads else None,
+            "L2_load_again": loads["L2_again"] if loads else None,
+            "L3_load_one_day": loads["L3_one_day"] if loads else None,
         },
+        "loads": loads,
         "nightly_with_stale_days": nightly,
         "scaling_B": scaling,
         "A0_heavy_query_sampled": a_heavy,
@@ -212,7 +220,13 @@ def figures(
             "<=",
             5,
         ),
-    ]
+        ("L: a season's files again / into empty tables", loads["L2_over_L1"] if loads else None,
+         "<=", 1.5),
+        ("L: one day's files into the seed range (s)",
+         loads["L3_one_day"]["median_s"] if loads else None, "<=", 10),
+        ("L: row groups one day's load reads of a raw table (most)",
+         loads["L3_most_row_groups_scanned"] if loads else None, "<=", 2),
+    ]  # fmt: skip
     out["targets"] = [
         {
             "target": name,
@@ -310,6 +324,17 @@ def markdown(fig: dict) -> str:
             f"{_n(b['task_processes'])}, no-op floor {_n(f['task_processes'])}, params path "
             f"{_n(p['task_processes'])}; table identical to the params path's: "
             f"{'yes' if g['table_matches_params_path'] else 'NO'}"
+        )
+    lo = fig.get("loads")
+    if lo:
+        lines.append(
+            f"- L, `cli load`: one season ({lo['season'][0]} .. {lo['season'][1]}, "
+            f"{lo['season_rows']:,} rows in 4 CSV files) into empty tables at "
+            f"{lo['L1_rows_per_s']:,} rows/s, the same files again at {lo['L2_rows_per_s']:,} "
+            f"rows/s ({lo['L2_over_L1']}x the first load); one day ({lo['day']}, "
+            f"{lo['day_rows']:,} rows) into the seed range in {lo['L3_one_day']['median_s']} s, "
+            f"each statement reading at most {lo['L3_most_row_groups_scanned']} row group(s) of "
+            f"a raw table of {lo['L3_fewest_row_groups_total']} or more (DuckDB's profiler)"
         )
     n = fig.get("nightly_with_stale_days")
     if n:

@@ -20,7 +20,10 @@ the same data (each timing the median of --repeat runs, with its spread):
   E  Pass 1's floor: the same day logic as one set-based statement over the range;
   F  staleness: the statement every run plans with (day_status) over the whole range, the
      output table's own check (pass2_pending), and a nightly run of both passes when five
-     earlier days were re-delivered (what each run takes on, and how long it takes).
+     earlier days were re-delivered (what each run takes on, and how long it takes);
+  G  `airflow backfill create` over the range, beside a no-op DAG of the same shape;
+  L  loading files with `cli load` (bench/loads.py): a season's files into empty tables,
+     the same files again, one day's files into the seed range (and what it read).
 
 Writes bench/results/bench.json (named figures), bench/results/bench.md (tables),
 bench/results/bench.png (plots) and the summary block of README.md.
@@ -506,6 +509,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-backfill", action="store_true", help="skip G (airflow backfill create, ~30 min)"
     )
+    parser.add_argument("--skip-loads", action="store_true", help="skip L (cli load)")
+    parser.add_argument(
+        "--load-season",
+        default="2022-10-01:2023-06-30",
+        help="L's files: the demo data of START:END (one season)",
+    )
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--work", default=str(WORK), help="scratch folder (warehouse, Airflow)")
@@ -648,6 +657,14 @@ def main(argv: list[str] | None = None) -> int:
         print("[G] airflow backfill create over the range, under the scheduler", flush=True)
         g_backfill = run_backfills(start, end, warehouse, work, reference)
 
+    loads = None
+    if not args.skip_loads:
+        print("[L] cli load: a season's files, the same again, one day into the seed range")
+        from bench.loads import measure_loads
+
+        season = tuple(dt.date.fromisoformat(x) for x in args.load_season.split(":"))
+        loads = measure_loads(warehouse, work, args.repeat, days[len(days) // 2], season)
+
     figures.update(
         report.figures(
             a_old=a_old,
@@ -667,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
             f_status=f_status,
             f_pending=f_pending,
             nightly=nightly,
+            loads=loads,
             days=len(days),
             calendar_days=figures["data"]["calendar_days"],
         )

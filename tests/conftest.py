@@ -25,7 +25,7 @@ _HOME = Path(tempfile.mkdtemp(prefix="nba-airflow-test-"))
 _MUTATED_SQL_DIR = os.environ.get("NBA_TEST_SQL_DIR")
 # the tests' own settings, whatever the caller's shell exports (but where the tests write
 # their screenshots and which Chromium they drive are the caller's to choose)
-_TEST_TOOLING = {"NBA_SCREENSHOT_DIR", "NBA_CHROMIUM"}
+_TEST_TOOLING = {"NBA_SCREENSHOT_DIR", "NBA_CHROMIUM", "NBA_TEST_SQL_CACHE"}
 for key in [k for k in os.environ if k.startswith(("NBA_", "AIRFLOW_CONN_", "AIRFLOW__"))]:
     if key not in _TEST_TOOLING:
         del os.environ[key]
@@ -80,16 +80,35 @@ def _fresh_settings():
     settings.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def empty_warehouse_file(tmp_path_factory) -> Path:
+    """A DuckDB file with the schema and no rows, made once: each test's warehouse is a
+    copy (the DDL through the warehouse, nine statements, costs more than many tests)."""
+    from nba_backfill.warehouse import duckdb_warehouse
+
+    path = tmp_path_factory.mktemp("schema") / "empty.duckdb"
+    template = duckdb_warehouse(path)
+    template.apply_schema()
+    template.checkpoint()
+    return path
+
+
 @pytest.fixture
-def warehouse(tmp_path, monkeypatch):
-    """An empty DuckDB warehouse with the schema, behind the DAGs' Airflow connection."""
+def warehouse(tmp_path, monkeypatch, empty_warehouse_file):
+    """An empty DuckDB warehouse with the schema, behind the DAGs' Airflow connection. Its
+    transpiled SQL is cached for the session (for every mutation run, when
+    tests/sql/test_sql_mutations.py sets NBA_TEST_SQL_CACHE): entries are keyed by the SQL
+    text, so a mutated file never meets another's entry."""
+    import shutil
+
     from nba_backfill.warehouse import duckdb_warehouse
 
     path = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(empty_warehouse_file, path)
     connection = {"conn_type": "duckdb", "extra": {"path": str(path)}}
     monkeypatch.setenv("AIRFLOW_CONN_NBA_WAREHOUSE", json.dumps(connection))
     wh = duckdb_warehouse(path)
-    wh.apply_schema()
+    wh.sql_cache_dir = Path(os.environ.get("NBA_TEST_SQL_CACHE") or empty_warehouse_file.parent)
     return wh
 
 

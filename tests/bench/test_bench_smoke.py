@@ -21,6 +21,7 @@ def test_bench_runs_and_writes_its_report(tmp_path):
         [
             sys.executable, "-m", "bench.run", "--start", "2021-10-19", "--end", "2021-10-23",
             "--repeat", "1", "--skip-scheduler", "--no-readme",
+            "--load-season", "2021-11-01:2021-11-07",
             "--out", str(tmp_path / "out"), "--work", str(tmp_path / "work"),
         ],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
@@ -49,6 +50,14 @@ def test_bench_runs_and_writes_its_report(tmp_path):
     assert g["table_matches_params_path"] is True
     assert 1 <= g["backfill"]["pass2_runs"] <= 2
     assert g["backfill"]["task_processes"] >= g["noop_floor"]["task_processes"] >= 5
+    # L: cli load, a week's files twice, one day's files into the range, with its scans
+    lo = figures["loads"]
+    assert lo["season_rows"] > 0 and lo["L1_rows_per_s"] > 0 and lo["L2_rows_per_s"] > 0
+    assert lo["day_rows"] > 0 and lo["L3_scans"]
+    assert {s["table"].split(".")[-1] for s in lo["L3_scans"]} >= {
+        "nbac_schedule", "nbac_gamebook_player_stats", "bigdataball_play_by_play",
+    }  # fmt: skip
+    assert all(s["row_groups_scanned"] <= s["row_groups_total"] for s in lo["L3_scans"])
     assert (tmp_path / "out" / "bench.png").stat().st_size > 10_000
     text = (tmp_path / "out" / "bench.md").read_text()
     assert "| target | measured | limit | met |" in text

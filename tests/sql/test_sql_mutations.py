@@ -38,7 +38,30 @@ FAST_TESTS = [  # in the order that stops most mutations soonest (-x)
     "tests/sql/test_loading.py",
     "tests/sql/test_loading_by_game.py",
 ]
+# The tests that pin down a SQL file's rules, run first for its mutations (then the others:
+# every mutation still meets every fast test before it may survive)
+FIRST_FOR = {
+    "pass1/": ["test_pass1_boundaries", "test_pass1_rules", "test_player_aliases"],
+    "pass2/": ["test_pass2_boundaries", "test_player_identity", "test_player_aliases"],
+    "state/": ["test_staleness_rules", "test_player_aliases", "test_pass1_rules"],
+    "macros/player_lookup": ["test_player_identity", "test_pass1_boundaries"],
+    "macros/player_aliases": ["test_player_aliases"],
+    "audit/pbp_unmatched": ["test_player_identity", "test_player_aliases"],
+    "audit/": ["test_pass1_rules"],
+    "load/": ["test_loading", "test_loading_by_game"],
+}
+
+
+def ordered_tests(mutation) -> list[str]:
+    """FAST_TESTS, those that pin down the mutated file's rules first."""
+    file = mutation[1]
+    first = next((names for prefix, names in FIRST_FOR.items() if file.startswith(prefix)), [])
+    ordered = [t for name in first for t in FAST_TESTS if t.endswith(f"/{name}.py")]
+    return ordered + [t for t in FAST_TESTS if t not in ordered]
+
+
 CONTROL = ("control: the shipped SQL", "", "", "")
+SQL_CACHE = tempfile.mkdtemp(prefix="nba-mutation-sqlcache-")
 
 
 def pieces(mutation) -> list[tuple[str, str]]:
@@ -76,10 +99,12 @@ def run_fast_tests(mutation) -> tuple[int, str]:
         return -1, "its text is not in the file exactly once"
     with tempfile.TemporaryDirectory(prefix="nba-mutation-") as tmp:
         sql_dir = mutated_copy(mutation, Path(tmp))
-        env = {**os.environ, "NBA_TEST_SQL_DIR": str(sql_dir)}
+        # transpiled SQL shared by every run (keyed by the SQL text: only the mutated
+        # file's statements are transpiled again)
+        env = {**os.environ, "NBA_TEST_SQL_DIR": str(sql_dir), "NBA_TEST_SQL_CACHE": SQL_CACHE}
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-             "-p", "no:randomly", "--basetemp", str(Path(tmp) / "pytest"), *FAST_TESTS],
+             "-p", "no:randomly", "--basetemp", str(Path(tmp) / "pytest"), *ordered_tests(mutation)],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
         )  # fmt: skip
     failed = re.findall(r"^FAILED (\S+)", result.stdout, flags=re.M)

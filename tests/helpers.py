@@ -161,6 +161,17 @@ SHOT_ZONE_COLUMNS = [
 ]  # fmt: skip
 
 
+ZERO_ZONES = dict.fromkeys(SHOT_ZONE_COLUMNS, 0)
+# the zones of a player whose one shot, a made paint shot without an assist, is all he did
+ONE_MADE_PAINT = {
+    **ZERO_ZONES,
+    "paint_attempts": 1,
+    "paint_makes": 1,
+    "unassisted_fg_makes": 1,
+    "pbp_shot_events": 1,
+}
+
+
 def zones(row: dict) -> dict:
     return {c: row[c] for c in SHOT_ZONE_COLUMNS}
 

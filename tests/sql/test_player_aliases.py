@@ -15,7 +15,8 @@ from nba_backfill.days import DayRange
 from nba_backfill.warehouse import DataRejected
 
 from helpers import (
-    SHOT_ZONE_COLUMNS,
+    ONE_MADE_PAINT,
+    ZERO_ZONES,
     alias,
     bdl,
     gamebook,
@@ -29,14 +30,7 @@ from helpers import (
 DAY = dt.date(2021, 10, 19)
 RANGE = DayRange(DAY, DAY, "test")
 G1 = "20211019_BKN_MIL"
-ZERO = dict.fromkeys(SHOT_ZONE_COLUMNS, 0)
-ONE_MADE_PAINT = {
-    **ZERO,
-    "paint_attempts": 1,
-    "paint_makes": 1,
-    "unassisted_fg_makes": 1,
-    "pbp_shot_events": 1,
-}
+ZERO = ZERO_ZONES
 ROSTER = [
     gamebook(G1, "BKN", "Maurice Harkless", "mauriceharkless"),
     gamebook(G1, "BKN", "Nicolas Claxton", "nicolasclaxton"),

@@ -16,7 +16,8 @@ from nba_backfill.demo import lookup_of
 
 from helpers import (
     HARD_NAMES,
-    SHOT_ZONE_COLUMNS,
+    ONE_MADE_PAINT,
+    ZERO_ZONES,
     gamebook,
     insert,
     schedule,
@@ -28,14 +29,7 @@ from helpers import (
 DAY = dt.date(2021, 10, 19)
 RANGE = DayRange(DAY, DAY, "test")
 G1 = "20211019_BKN_MIL"
-ZERO = dict.fromkeys(SHOT_ZONE_COLUMNS, 0)
-ONE_MADE_PAINT = {
-    **ZERO,
-    "paint_attempts": 1,
-    "paint_makes": 1,
-    "unassisted_fg_makes": 1,
-    "pbp_shot_events": 1,
-}
+ZERO = ZERO_ZONES
 
 
 def reference_key(name, lookup):

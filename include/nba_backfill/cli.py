@@ -42,12 +42,30 @@ def _local_duckdb():
     return warehouse
 
 
-def build_demo_warehouse(start: dt.date, end: dt.date, seed: int, fresh: bool = False) -> dict:
+def season_chunks(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """[start, end] cut at July 1 (between seasons), in order."""
+    chunks, first = [], start
+    while first <= end:
+        cut = dt.date(first.year if first.month < 7 else first.year + 1, 7, 1)
+        last = min(end, cut - dt.timedelta(days=1))
+        chunks.append((first, last))
+        first = last + dt.timedelta(days=1)
+    return chunks
+
+
+def build_demo_warehouse(
+    start: dt.date, end: dt.date, seed: int, fresh: bool = False, out=None
+) -> dict:
     """(Re)build the local DuckDB warehouse's raw tables with seeded demo data for the range.
 
     The output table is kept (its rows become stale where the new raw rows say so, and the
     next runs take those days); `fresh` deletes the whole warehouse file first. Either way
-    the result says how many output rows were kept or removed."""
+    the result says how many output rows were kept or removed. The range is generated and
+    loaded a season at a time (between July 1 and June 30: a season's data is the same
+    whatever range it is generated in), so that any span fits in memory; `out` gets a line
+    per season."""
+    import pyarrow as pa
+
     from nba_backfill import demo
 
     warehouse = _local_duckdb()
@@ -57,10 +75,35 @@ def build_demo_warehouse(start: dt.date, end: dt.date, seed: int, fresh: bool = 
         Path(f"{warehouse.path}.wal").unlink(missing_ok=True)
     warehouse.apply_schema()
     started = time.perf_counter()
-    data = demo.generate(start, end, seed=seed)
-    generated = time.perf_counter() - started
-    warehouse.empty_raw_tables(data.tables)  # the raw tables hold the new range only
-    rows = {name: warehouse.load_arrow(name, table) for name, table in data.tables.items()}
+    generated = 0.0
+    rows: dict[str, int] = dict.fromkeys(demo.TABLE_NAMES, 0)
+    stats: dict[str, int] = {}
+    aliases: dict[tuple, dict] = {}
+    warehouse.empty_raw_tables([*demo.TABLE_NAMES, "player_aliases"])  # the new range only
+    for first, last in season_chunks(start, end):
+        began = time.perf_counter()
+        data = demo.generate(first, last, seed=seed)
+        generated += time.perf_counter() - began
+        for name in demo.TABLE_NAMES:
+            rows[name] += warehouse.load_arrow(name, data.tables[name], replace_dates=False)
+        for row in data.tables["player_aliases"].to_pylist():  # (a season spans two chunks)
+            aliases.setdefault((row["source"], row["alias"], row["first_season"]), row)
+        for key, value in data.stats.items():
+            stats[key] = stats.get(key, 0) + value
+        if out is not None:
+            out(
+                f"{first} .. {last}: {data.stats['games_final']:,} games, "
+                f"{data.tables['bigdataball_play_by_play'].num_rows:,} play-by-play rows "
+                f"({time.perf_counter() - began:.1f} s)"
+            )
+    alias_rows = list(aliases.values())
+    rows["player_aliases"] = warehouse.load_arrow(
+        "player_aliases",
+        pa.table(
+            {name: pa.array([r[name] for r in alias_rows], t) for name, t in demo.ALIAS_COLUMNS}
+        ),
+    )
+    stats["aliases"] = rows["player_aliases"]
     warehouse.checkpoint()
     return {
         "path": str(warehouse.path),
@@ -68,7 +111,8 @@ def build_demo_warehouse(start: dt.date, end: dt.date, seed: int, fresh: bool = 
         "output_rows_removed" if fresh else "output_rows_kept": output_rows,
         "generate_s": generated,
         "total_s": time.perf_counter() - started,
-        "stats": data.stats,
+        "stats": stats,
+        "bytes": warehouse.path.stat().st_size,
     }
 
 
@@ -92,12 +136,18 @@ def _output_rows(warehouse) -> int:
 def cmd_build_demo(args) -> int:
     from nba_backfill.loading import qualified
 
-    out = build_demo_warehouse(args.start, args.end, args.seed, fresh=args.fresh)
+    print(f"Building {_local_duckdb().path} with demo data {args.start} .. {args.end}")
+    out = build_demo_warehouse(
+        args.start, args.end, args.seed, fresh=args.fresh, out=lambda line: print(f"  {line}")
+    )
     print(f"Built {out['path']} with demo data {args.start} .. {args.end} (seed {args.seed}):")
     for name, count in out["rows"].items():
         table = qualified(name)
         print(f"  {table:<42} {count:>10,} rows (the table's earlier rows replaced)")
-    print(f"  generated in {out['generate_s']:.1f} s, loaded in {out['total_s']:.1f} s total")
+    print(
+        f"  generated in {out['generate_s']:.1f} s, loaded in {out['total_s']:.1f} s total; "
+        f"the file is {out['bytes'] / 1024**2:,.0f} MiB"
+    )
     if args.fresh:
         print(
             f"  --fresh: the warehouse file was deleted first, with "

@@ -186,6 +186,11 @@ def test_rows_that_do_not_overlap_are_accepted(warehouse):
         alias("play_by_play", "Moe Harkless", "oldmoe", team="BKN", last_season=2020),
         alias("nbac_gamebook", "Moe Harkless", "mauriceharkless"),
         alias("play_by_play", "Moe Harkless", "retired", retired_at=TS_LATER),
+        # a key one season (team), a spelling another: no chain
+        alias("play_by_play", "Nic C", "nicolasclaxton", first_season=2021),
+        alias("nbac_gamebook", "Nicolas Claxton", "nicclaxtonold", last_season=2020),
+        alias("play_by_play", "Gian A", "giannisantetokounmpo", team="MIL"),
+        alias("bdl_boxscores", "Giannis Antetokounmpo", "greekfreak", team="BKN"),
     ])  # fmt: skip
     rows = run_both(warehouse)
     assert zones(rows[(G1, "mauriceharkless")]) == ONE_MADE_PAINT

@@ -26,13 +26,21 @@ Imports numpy and pyarrow at module level: import this package inside task calla
 not at DAG parse time.
 """
 
-from nba_backfill.demo.build import DEFAULT_SEED, TABLE_NAMES, DemoData, generate, generate_schedule
+from nba_backfill.demo.build import (
+    ALIAS_COLUMNS,
+    DEFAULT_SEED,
+    TABLE_NAMES,
+    DemoData,
+    generate,
+    generate_schedule,
+)
 from nba_backfill.demo.codes import ETYPES, MALFORMED_MINUTES
 from nba_backfill.demo.names import feed_lookup_of, lookup_of
 from nba_backfill.demo.schedule import LAST_PLAYED_DATE
 from nba_backfill.demo.truth import EXPECTED_COLUMNS, SHOT_ZONE_COLUMNS
 
 __all__ = [
+    "ALIAS_COLUMNS",
     "DEFAULT_SEED",
     "ETYPES",
     "EXPECTED_COLUMNS",

@@ -7,6 +7,12 @@ break; ~0.5% of games are ``Postponed`` and made up later under a new game_id.
 Playoffs (``is_playoffs``): 16 teams, four rounds of best-of-seven series, mid April to
 mid June. Games dated after LAST_PLAYED_DATE are ``Scheduled``.
 
+The seasons that were not like that have their own shape (SHAPES), as they were played:
+2011-12 (the lockout: 66 games a team from Christmas Day to Apr 26, 990 in all), 2019-20
+(suspended after Mar 11, 2020; 22 teams played 8 seeding games each in the bubble from
+Jul 30 to Aug 14, the playoffs ran to Oct 11) and 2020-21 (72 games a team, Dec 22 to
+May 16, 1080 in all).
+
 Whole seasons are always built and then cut to the range, so a sub-range gives the same
 schedule, and (every game seeded by ``(seed, game_id)``) the same rows.
 """
@@ -27,6 +33,29 @@ from nba_backfill.demo.sampling import _rng
 LAST_PLAYED_DATE = dt.date(2026, 6, 30)
 REGULAR_SEASON_GAMES = 82
 RATE_POSTPONED = 0.005
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shape:
+    """A season played otherwise than the usual 82 games from late October to April."""
+
+    opening: dt.date
+    last: dt.date  # of the regular season as scheduled
+    games_per_team: int = REGULAR_SEASON_GAMES
+    all_star: dt.date | None = None  # the Sunday of the All-Star break
+    suspended: tuple[dt.date, dt.date] | None = None  # games scheduled between: cancelled
+    bubble: tuple[dt.date, dt.date, int, int] | None = None  # (first, last, teams, games each)
+
+
+SHAPES = {
+    2011: _Shape(dt.date(2011, 12, 25), dt.date(2012, 4, 26), 66, dt.date(2012, 2, 26)),
+    2019: _Shape(
+        dt.date(2019, 10, 22), dt.date(2020, 4, 15), all_star=dt.date(2020, 2, 16),
+        suspended=(dt.date(2020, 3, 12), dt.date(2020, 4, 15)),
+        bubble=(dt.date(2020, 7, 30), dt.date(2020, 8, 14), 22, 8),
+    ),
+    2020: _Shape(dt.date(2020, 12, 22), dt.date(2021, 5, 16), 72, dt.date(2021, 3, 7)),
+}  # fmt: skip
 
 
 def _weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
@@ -55,7 +84,8 @@ class _Game:
 def _games_in_range(start: dt.date, end: dt.date, seed: int) -> list[_Game]:
     games = [
         g
-        for season in range(_season_of(start), _season_of(end) + 1)
+        # (a season may run past September: the 2019-20 playoffs ended in October 2020)
+        for season in range(_season_of(start) - 1, _season_of(end) + 1)
         for g in _season_games(seed, season)
         if start <= g.date <= end
     ]
@@ -65,13 +95,22 @@ def _games_in_range(start: dt.date, end: dt.date, seed: int) -> list[_Game]:
 def _season_games(seed: int, season: int) -> list[_Game]:
     """Every game of one season: regular season (with postponements) and playoffs."""
     rng = _rng(seed, "schedule", season)
-    days = _regular_season_days(season)
-    home, away = _matchups(rng)
+    shape = SHAPES.get(season)
+    days = _regular_season_days(season, shape)
+    home, away = _matchups(rng, shape.games_per_team if shape else REGULAR_SEASON_GAMES)
     dates = _assign_dates(rng, days, home, away)
     regular = [(d, int(a), int(h)) for d, a, h in zip(dates, away, home, strict=True)]
+    if shape and shape.suspended:
+        first, last = shape.suspended
+        regular = [g for g in regular if not first <= g[0] <= last]
+        days = [d for d in days if not first <= d <= last]
     statuses = ["Final"] * len(regular)
     regular, statuses = _postpone(rng, regular, statuses, days)
-    playoffs = _playoffs(rng, max(dates))
+    if shape and shape.bubble:
+        seeding = _bubble(rng, *shape.bubble)
+        regular += seeding
+        statuses += ["Final"] * len(seeding)
+    playoffs = _playoffs(rng, max(d for d, _, _ in regular))
     games = [
         _Game(d, season, a, h, False, status)
         for (d, a, h), status in zip(regular, statuses, strict=True)
@@ -85,15 +124,31 @@ def _season_games(seed: int, season: int) -> list[_Game]:
     ]
 
 
-def _regular_season_days(season: int) -> list[dt.date]:
+def _regular_season_days(season: int, shape: _Shape | None = None) -> list[dt.date]:
     opening = _weekday_on_or_after(dt.date(season, 10, 18), 1)  # a Tuesday
     last = _weekday_on_or_after(dt.date(season + 1, 4, 9), 6)  # a Sunday
-    thanksgiving = _weekday_on_or_after(dt.date(season, 11, 1), 3) + dt.timedelta(21)
     all_star = _weekday_on_or_after(dt.date(season + 1, 2, 15), 6)
+    if shape is not None:
+        opening, last, all_star = shape.opening, shape.last, shape.all_star or all_star
+    thanksgiving = _weekday_on_or_after(dt.date(season, 11, 1), 3) + dt.timedelta(21)
     off = {thanksgiving, dt.date(season, 12, 24)}
     off |= {all_star + dt.timedelta(k) for k in range(-2, 4)}
     n = (last - opening).days + 1
     return [d for d in (opening + dt.timedelta(i) for i in range(n)) if d not in off]
+
+
+def _bubble(rng, first: dt.date, last: dt.date, teams: int, each: int):
+    """The 2020 restart: `teams` teams, `each` seeding games apiece, every day from
+    `first` to `last` (at most one game per team per day)."""
+    chosen = [int(t) for t in rng.permutation(N_TEAMS)[:teams]]
+    rounds = _round_robin(np.array(chosen))[:each]
+    days = [first + dt.timedelta(k) for k in range((last - first).days + 1)]
+    games = []
+    for r, rnd in enumerate(rounds):
+        for k, (a, b) in enumerate(rnd):
+            day = days[(2 * r + k % 2) % len(days)]
+            games.append((day, a, b) if rng.random() < 0.5 else (day, b, a))
+    return games
 
 
 def _round_robin(order: np.ndarray) -> list[list[tuple[int, int]]]:
@@ -107,8 +162,9 @@ def _round_robin(order: np.ndarray) -> list[list[tuple[int, int]]]:
     return rounds
 
 
-def _matchups(rng) -> tuple[np.ndarray, np.ndarray]:
-    """1230 (home, away) pairs: everyone twice at home and away, plus 24 more rounds."""
+def _matchups(rng, games_per_team: int = REGULAR_SEASON_GAMES) -> tuple[np.ndarray, np.ndarray]:
+    """(home, away) pairs: everyone twice at home and away, plus as many more rounds as
+    make `games_per_team` (1230 pairs for 82: 24 more rounds)."""
     pairs = [
         (a, b) if rng.random() < 0.5 else (b, a)
         for rnd in _round_robin(rng.permutation(N_TEAMS))
@@ -117,7 +173,7 @@ def _matchups(rng) -> tuple[np.ndarray, np.ndarray]:
     pairs += [(b, a) for a, b in pairs]
     home_games = np.full(N_TEAMS, N_TEAMS - 1)
     extra_rounds = _round_robin(rng.permutation(N_TEAMS))
-    for rnd in extra_rounds[: REGULAR_SEASON_GAMES - 2 * (N_TEAMS - 1)]:
+    for rnd in extra_rounds[: games_per_team - 2 * (N_TEAMS - 1)]:
         for a, b in rnd:
             h, v = (a, b) if (home_games[a], rng.random()) < (home_games[b], 0.5) else (b, a)
             home_games[h] += 1

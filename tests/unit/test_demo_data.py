@@ -400,7 +400,8 @@ def test_schedule_only_matches_generate(early):
 # ----------------------------------------------------------------- schedule
 @pytest.fixture(scope="module")
 def season() -> pd.DataFrame:
-    return generate_schedule(dt.date(2021, 7, 1), dt.date(2022, 9, 30)).to_pandas()
+    # (from August: the 2020-21 Finals were played in July 2021)
+    return generate_schedule(dt.date(2021, 8, 1), dt.date(2022, 9, 30)).to_pandas()
 
 
 def test_season_schedule_is_realistic(season):
@@ -424,6 +425,41 @@ def test_season_schedule_is_realistic(season):
     assert playoffs.groupby("game_date").size().max() <= 8
     all_days = pd.date_range(regular.game_date.min(), regular.game_date.max()).date
     assert 4 <= len(set(all_days) - set(regular.game_date)) <= 12  # holidays, All-Star
+
+
+@pytest.mark.parametrize(
+    ("season_year", "per_team", "games", "first", "last_regular", "last_playoff"),
+    [
+        (2011, {66}, 990, "2011-12-25", "2012-04-27", "2012-06-28"),  # the lockout
+        (2020, {72}, 1080, "2020-12-22", "2021-05-17", "2021-07-23"),  # the pandemic's second
+    ],
+)
+def test_shortened_seasons(season_year, per_team, games, first, last_regular, last_playoff):
+    sched = generate_schedule(
+        dt.date(season_year, 8, 1), dt.date(season_year + 1, 7, 31)
+    ).to_pandas()
+    sched = sched[sched.season_year == season_year]
+    regular = sched[~sched.is_playoffs & (sched.game_status == "Final")]
+    counts = pd.concat([regular.home_team_abbr, regular.away_team_abbr]).value_counts()
+    assert set(counts) == per_team and len(regular) == games
+    assert str(regular.game_date.min()) == first and str(regular.game_date.max()) == last_regular
+    assert str(sched[sched.is_playoffs].game_date.max()) == last_playoff
+
+
+def test_the_2019_20_season_suspended_then_in_the_bubble():
+    sched = generate_schedule(dt.date(2019, 8, 1), dt.date(2020, 12, 1)).to_pandas()
+    assert set(sched.season_year) == {2019}  # its playoffs ran into October 2020
+    regular = sched[~sched.is_playoffs & (sched.game_status == "Final")]
+    days = pd.to_datetime(regular.game_date)
+    assert not ((days > "2020-03-11") & (days < "2020-07-30")).any()  # suspended
+    bubble = regular[days >= "2020-07-30"]
+    teams = pd.concat([bubble.home_team_abbr, bubble.away_team_abbr]).value_counts()
+    assert len(teams) == 22 and set(teams) == {8} and len(bubble) == 88
+    assert str(bubble.game_date.max()) == "2020-08-14"
+    playoffs = sched[sched.is_playoffs]
+    assert str(playoffs.game_date.min()) > "2020-08-14"
+    assert "2020-10-01" <= str(playoffs.game_date.max()) <= "2020-10-31"
+    assert 950 <= len(regular) <= 1100
 
 
 def test_postponed_games_are_made_up(season):
@@ -749,3 +785,45 @@ def test_stats_count_rows(data):
     schedule = data.tables["nbac_schedule"].to_pandas()
     assert data.stats["games_final"] == (schedule.game_status == "Final").sum()
     assert data.stats["game_days"] == schedule[schedule.game_status == "Final"].game_date.nunique()
+
+
+# ----------------------------------------------------------------- many seasons
+def _digest(table: pa.Table) -> str:
+    import hashlib
+    import io
+
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue()).hexdigest()[:16]
+
+
+# A week of four seasons across the history (the first, the lockout's opening week, the
+# bubble's last seeding games and first playoff games, the last full season): the rows
+# of every table, by sha256 of their Arrow IPC stream, recorded when they were made. A
+# change to the generator changes them: update the digests knowingly.
+SPANS = {
+    ("2004-11-01", "2004-11-07"): (
+        "7b2dc344f7bdff5b", "4e13130149d286da", "2b3805708397850a", "41306b15f64072a9",
+        "ae79b4bd9e8371af", "269587833c50bc4b",
+    ),
+    ("2011-12-25", "2011-12-31"): (
+        "a73738ed54dd3750", "e658d12cb73f551d", "d909d9c9157a5bb1", "ce8f2a8210ea180d",
+        "34b48b07cac90f96", "ef6ea4d6df86442a",
+    ),
+    ("2020-08-10", "2020-08-20"): (
+        "6df9ac6cb26b0f2e", "6fe45890a6157540", "89f50d9c4e306bf7", "941947d70e36b843",
+        "923dfac9e30b36d2", "49def1a2cedc48c3",
+    ),
+    ("2025-10-21", "2025-10-27"): (
+        "12819cd46708dfa5", "3f635697381774de", "5bb5b5cfbca30cb1", "fadc17804cea06e3",
+        "b108afe26ba95243", "c82e40a2f0b2fe99",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("span", SPANS, ids=lambda span: f"{span[0]}..{span[1]}")
+def test_spans_across_the_history_are_the_same_every_time(span):
+    data = generate(dt.date.fromisoformat(span[0]), dt.date.fromisoformat(span[1]))
+    names = [*demo.TABLE_NAMES, "player_aliases"]
+    assert tuple(_digest(data.tables[n]) for n in names) + (_digest(data.expected),) == SPANS[span]

@@ -51,7 +51,7 @@ SHAPES = {
     2011: _Shape(dt.date(2011, 12, 25), dt.date(2012, 4, 26), 66, dt.date(2012, 2, 26)),
     2019: _Shape(
         dt.date(2019, 10, 22), dt.date(2020, 4, 15), all_star=dt.date(2020, 2, 16),
-        suspended=(dt.date(2020, 3, 12), dt.date(2020, 4, 15)),
+        suspended=(dt.date(2020, 3, 12), dt.date(2020, 7, 29)),
         bubble=(dt.date(2020, 7, 30), dt.date(2020, 8, 14), 22, 8),
     ),
     2020: _Shape(dt.date(2020, 12, 22), dt.date(2021, 5, 16), 72, dt.date(2021, 3, 7)),

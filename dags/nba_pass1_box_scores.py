@@ -27,7 +27,8 @@ After the map, `audit_range` checks in SQL that keys are unique, every Final gam
 for both teams, the share of NULL minutes is in the configured band, and that **no day is
 left stale** in the ranges the run covered; a failed audit fails the run and names the
 games or days. On success it emits the `nba_analytics.player_game_summary` asset event
-with the ranges loaded, which wakes Pass 2.
+with the ranges loaded (its extra says `"shot_zones": "pending"`: the box scores are there,
+the shot zones not yet), which wakes Pass 2.
 """
 
 from __future__ import annotations
@@ -182,6 +183,8 @@ def nba_pass1_box_scores():
         outlet_events[PLAYER_GAME_SUMMARY].extra = {
             "ranges": [r.as_dict() for r in staleness.merge_ranges(loaded)],
             "game_days": len(plan["days"]),
+            # box scores only: nba_analytics.player_game_summary.shot_zones follows
+            "shot_zones": "pending",
         }
         return report.figures
 

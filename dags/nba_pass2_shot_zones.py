@@ -36,7 +36,10 @@ player-game yet, Pass 2 keeps its result in a row of its own that Pass 1 complet
 `audit_shot_zones` then checks, for active players in games with play-by-play, that the
 zones add up to the box score's field-goal attempts, threes and makes (match rates; the
 run fails below `NBA_PASS2_MIN_MATCH_RATE` and names the worst games), and that no day of
-its windows is left stale.
+its windows is left stale. On success it announces the windows on the asset
+`nba_analytics.player_game_summary.shot_zones` (extra `{"ranges": [...], "rows": n,
+"shot_zones": "complete"}`): the range is enriched and audited, what consumers (the ML
+DAGs, `example_training_export`) wait for. A failed audit announces nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ import datetime as dt
 import pendulum
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 
-from nba_backfill.assets import PLAYER_GAME_SUMMARY
+from nba_backfill.assets import PLAYER_GAME_SUMMARY, SHOT_ZONES
 from nba_backfill.config import settings
 from nba_backfill.days import GAME_TZ_NAME
 from nba_backfill.operators import WaitForPass1Sensor, warehouse_task
@@ -170,10 +173,11 @@ def nba_pass2_shot_zones():
         labels = {"dag_id": dag_run.dag_id, "task_id": ti.task_id}
         return pass2.merge_window(get_warehouse(), DayRange.from_dict(window), labels=labels)
 
-    @task(retries=0)
-    def audit_shot_zones(windows: list):
+    @task(retries=0, outlets=[SHOT_ZONES])
+    def audit_shot_zones(windows: list, outlet_events=None):
         """Shot zones against the box score, as match rates (fails below the threshold),
-        and nothing left stale in the windows."""
+        and nothing left stale in the windows; on success, announce the windows as
+        complete on nba_analytics.player_game_summary.shot_zones (never after a failure)."""
         from airflow.sdk.exceptions import AirflowFailException
 
         from nba_backfill import pass2
@@ -191,6 +195,7 @@ def nba_pass2_shot_zones():
             figures[f"{window['start_date']}..{window['end_date']}"] = report.figures
         if failures:
             raise AirflowFailException("\n".join(failures))
+        outlet_events[SHOT_ZONES].extra = pass2.announcement(windows, figures)
         return figures
 
     wait_for_pass1 = WaitForPass1Sensor(

@@ -284,3 +284,19 @@ HARD_NAMES = [
     ("", "Dončić", "doncic"),
     ("1234", "1234", None),  # nothing to key on: the row is dropped
 ]
+
+
+def wait_for(predicate, timeout=240, what="", services=None):
+    """The first truthy value of `predicate()`, asked every second; fails after `timeout`
+    seconds naming `what` (with the scheduler's last log lines, given the services)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(
+        f"timed out waiting for {what}\n{services.tail('scheduler') if services else ''}"
+    )

@@ -44,6 +44,22 @@ def validate_project(name: str, setting: str) -> str:
     return name
 
 
+_LOCATION_RE = re.compile(
+    r"^(gs://[a-z0-9][a-z0-9._-]{1,220}(/[A-Za-z0-9._=-]+)*|[A-Za-z0-9._/=-]+)/?$"
+)
+
+
+def validate_location(value: str, setting: str = "NBA_EXPORT_LOCATION") -> str:
+    """A folder or a gs:// URI made of plain characters (it is written into SQL text:
+    COPY ... TO, EXPORT DATA OPTIONS(uri=...)); '' for the default."""
+    if value and not _LOCATION_RE.match(value):
+        raise ConfigError(
+            f"{setting}={value!r} is not a folder or gs://bucket/path of letters, digits and "
+            "._-=/ only; e.g. NBA_EXPORT_LOCATION=data/exports or gs://my-bucket/exports"
+        )
+    return value.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     # The Airflow connection the DAGs use; its type picks the backend
@@ -80,10 +96,17 @@ class Settings:
     duckdb_lock_timeout_s: float = 120.0
     # Local data folder (git-ignored) for the embedded warehouse.
     local_data_dir: Path = PROJECT_ROOT / "data"
+    # Where the example consumer (dags/example_training_export.py) writes its Parquet files:
+    # a folder on DuckDB (relative paths from the project root), a gs:// URI on BigQuery.
+    export_location: str = ""
 
     @property
     def default_duckdb_path(self) -> Path:
         return self.local_data_dir / "warehouse.duckdb"
+
+    @property
+    def default_export_location(self) -> str:
+        return str(self.local_data_dir / "exports")
 
 
 def _float(env: dict[str, str], name: str, default: float) -> float:
@@ -138,6 +161,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         pass2_max_wait_minutes=_int(env, "NBA_PASS2_MAX_WAIT_MINUTES", d.pass2_max_wait_minutes),
         duckdb_lock_timeout_s=_float(env, "NBA_DUCKDB_LOCK_TIMEOUT_S", d.duckdb_lock_timeout_s),
         local_data_dir=Path(env.get("NBA_LOCAL_DATA_DIR") or d.local_data_dir),
+        export_location=validate_location(env.get("NBA_EXPORT_LOCATION") or ""),
     )
     if not 0 <= settings.null_minutes_min_share <= settings.null_minutes_max_share <= 1:
         raise ConfigError(

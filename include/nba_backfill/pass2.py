@@ -237,3 +237,14 @@ def audit(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> AuditRepo
     report.checks.append(completeness_check(warehouse, "pass2", [day_range]))
     log.info("Pass 2 audits for %s:\n%s", day_range, report.describe())
     return report
+
+
+def announcement(windows: list[dict], figures: dict[str, dict]) -> dict[str, Any]:
+    """The extra of the event on nba_analytics.player_game_summary.shot_zones: the ranges
+    the run merged and audited (merged where they touch), and the rows they hold."""
+    ranges = staleness.merge_ranges(DayRange.from_dict(w, "audited") for w in windows)
+    return {
+        "ranges": [r.as_dict() for r in ranges],
+        "rows": sum(int(f.get("rows_in_range") or 0) for f in figures.values()),
+        "shot_zones": "complete",
+    }

@@ -108,3 +108,19 @@ def test_pass2_shape(bag):
     merge = dag.get_task("merge_shot_zones")
     assert merge.pool == "nba_warehouse_writes"
     assert dag.max_active_runs == 1
+
+
+def test_the_assets_consumers_wait_for(bag):
+    """Pass 1 announces the table (box scores), Pass 2 the shot zones after its audit; the
+    example consumer is scheduled on the shot zones."""
+    from nba_backfill.assets import PLAYER_GAME_SUMMARY, SHOT_ZONES
+
+    pass2 = bag.dags["nba_pass2_shot_zones"]
+    assert pass2.get_task("audit_shot_zones").outlets == [SHOT_ZONES]
+    assert pass2.get_task("audit_shot_zones").retries == 0
+    assert SHOT_ZONES.name == "nba_analytics.player_game_summary.shot_zones"
+    assert SHOT_ZONES.uri != PLAYER_GAME_SUMMARY.uri
+    consumer = bag.dags["example_training_export"]
+    assert list(consumer.timetable.asset_condition.objects) == [SHOT_ZONES]
+    assert set(consumer.task_ids) == {"export_seasons"}
+    assert consumer.max_active_runs == 1

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 import urllib.parse
 
 import pytest
@@ -20,7 +19,7 @@ from nba_backfill.days import DayRange
 from nba_backfill.local.airflow_services import AirflowServices, airflow_cli, airflow_env
 from nba_backfill.local.runner import PASS1_DAG_ID, PASS2_DAG_ID, run_dag
 
-from helpers import SHOT_ZONE_COLUMNS, forget_earlier_runs, summary_rows, zones
+from helpers import SHOT_ZONE_COLUMNS, forget_earlier_runs, summary_rows, wait_for, zones
 
 pytestmark = pytest.mark.e2e
 
@@ -41,18 +40,6 @@ def pass2_runs(run_type: str, since: dt.datetime) -> list[tuple[str, str]]:
                 DagRun.queued_at >= since,
             )
         ]
-
-
-def wait_for(predicate, timeout=240, what="", services=None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(1)
-    raise AssertionError(
-        f"timed out waiting for {what}\n{services.tail('scheduler') if services else ''}"
-    )
 
 
 def forget_safety_net_runs() -> None:

@@ -21,6 +21,21 @@ _LABEL_RE = re.compile(r"[^a-z0-9_-]")
 STAGING_RE = re.compile(r"^_load_[a-z_]+_[0-9a-f]{8}$")
 
 
+def check_location(location: str, *, cloud: bool) -> str:
+    """An export folder fit to be written into SQL text (config.validate_location), on
+    the storage the backend writes to: gs:// for BigQuery, a local folder for DuckDB."""
+    from nba_backfill.config import ConfigError, validate_location
+
+    location = validate_location(location, "export location")
+    if cloud != location.startswith("gs://"):
+        raise ConfigError(
+            f"export location {location!r}: "
+            + ("BigQuery exports to Cloud Storage: set NBA_EXPORT_LOCATION=gs://bucket/path"
+               if cloud else "the embedded warehouse writes to a local folder, not gs://")
+        )  # fmt: skip
+    return location
+
+
 def check_staging_name(staging: str) -> str:
     if not STAGING_RE.match(staging):
         raise ValueError(f"{staging!r} is not a staging table name of the loader")
@@ -135,6 +150,19 @@ class Warehouse(ABC):
     def run_transaction(self, steps: list[Step]) -> list[QueryResult]:
         """Run the statements in ONE transaction: all of them take effect, or none (the
         first that fails rolls back the others)."""
+
+    @abstractmethod
+    def export_parquet(
+        self,
+        sql_name: str,
+        params: Mapping[str, Any],
+        location: str,
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> str:
+        """Write the rows of a SELECT file as Parquet into the folder `location` (a local
+        folder on DuckDB, gs://... on BigQuery), replacing what the folder held, by the
+        warehouse itself (no row goes through the caller). Returns where it wrote."""
 
     @abstractmethod
     def stage_file(self, path: Path, staging: str, file_format: str) -> list[str]:

@@ -41,6 +41,7 @@ from nba_backfill.warehouse.base import (
     QueryResult,
     Step,
     Warehouse,
+    check_location,
     check_parameters,
     clean_labels,
     query_error,
@@ -361,6 +362,36 @@ class BigQueryWarehouse(Warehouse):
             elapsed,
         )
         return results
+
+    def export_parquet(
+        self,
+        sql_name: str,
+        params: Mapping[str, Any],
+        location: str,
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> str:
+        """EXPORT DATA of the SELECT to <location>/*.parquet (Cloud Storage, overwritten):
+        BigQuery writes the files itself, as many as it shards the rows into."""
+        location = check_location(location, cloud=True)
+        compiled = compile_bigquery(sql_name, self.identifiers)
+        bound = check_parameters(sql_name, compiled.parameters, params)
+        uri = f"{location}/*.parquet"
+        configuration = build_job_configuration(
+            f"export data options (uri = '{uri}', format = 'PARQUET', overwrite = true) as "
+            + compiled.text,
+            bound,
+            labels={"sql": sql_name.replace("/", "-"), **(labels or {})},
+            maximum_bytes_billed=self.maximum_bytes_billed,
+        )
+        try:
+            job = self.hook.insert_job(
+                configuration=configuration, project_id=self.project, location=self.location
+            )
+        except Exception as error:
+            raise query_error(sql_name, "BigQuery", error) from error
+        log.info("%s: exported to %s (job %s)", sql_name, uri, job.job_id)
+        return uri
 
     def _submit_and_defer(self, sql_name: str, configuration: dict, mode: JobMode) -> None:
         """Submit the job without waiting, then hand the wait to the triggerer."""

@@ -32,6 +32,7 @@ from nba_backfill.warehouse.base import (
     Step,
     TableScan,
     Warehouse,
+    check_location,
     check_parameters,
     check_staging_name,
     query_error,
@@ -289,6 +290,41 @@ class DuckDBWarehouse(Warehouse):
             f" (labels {dict(step.labels)})" if step.labels else "",
         )
         return result
+
+    def export_parquet(
+        self,
+        sql_name: str,
+        params: Mapping[str, Any],
+        location: str,
+        *,
+        labels: Mapping[str, str] | None = None,
+    ) -> str:
+        """COPY (the SELECT) TO <location>/part-0.parquet, written next to it first and
+        moved into place, so that a reader never sees half a file."""
+        import duckdb
+
+        folder = Path(check_location(location, cloud=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / "part-0.parquet"
+        target = folder / f".part-0.{os.getpid()}.parquet"  # (a validated path)
+        compiled = compile_duckdb(sql_name, self.identifiers, self.sql_cache_dir)
+        bound = check_parameters(sql_name, compiled.parameters, params)
+        query = compiled.text
+        started = time.perf_counter()
+        con = self.connect()
+        try:
+            con.execute(f"copy ({query}) to '{target}' (format parquet)", bound)
+        except duckdb.Error as error:
+            target.unlink(missing_ok=True)
+            raise query_error(sql_name, f"DuckDB {self.path}", error) from error
+        finally:
+            con.close()
+        for stale in folder.glob("*.parquet"):  # the folder holds this export only
+            if stale.name != final.name and not stale.name.startswith("."):
+                stale.unlink()
+        os.replace(target, final)
+        log.info("%s: exported to %s in %.3fs", sql_name, final, time.perf_counter() - started)
+        return str(final)
 
     def create_datasets(self) -> None:
         con = self.connect()

@@ -9,7 +9,10 @@ minutes. It never touches the shot-zone columns of Pass 2.
 
 **Which days**
 - Trigger with params `start_date` / `end_date` (inclusive, YYYY-MM-DD) for any range of
-  up to `[core] max_map_length` game days (1024: about four seasons);
+  up to `[core] max_map_length` game days (1024: about four seasons); with `chain_runs`,
+  any range: the run loads the first 1024 game days and, once it has succeeded,
+  `continue_range` starts the next run with the rest, run after run (the whole history
+  in one trigger);
 - every other run loads its own **game day**: one run per game day (US Eastern), its
   logical date that day's midnight US Eastern. The nightly run of game day D starts at
   06:00 US Eastern on D+1 (run id `scheduled__D`); `airflow backfill create --from-date
@@ -36,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pendulum
+from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.sdk import Param, dag, task
 
 from nba_backfill.assets import PLAYER_GAME_SUMMARY
@@ -52,6 +56,12 @@ DATE_PARAM_HELP = (
 SWEEP_HELP = (
     "Also look for stale days in all history, not only NBA_STALE_LOOKBACK_DAYS back "
     "(a late correction older than that, a table built by another tool)."
+)
+CHAIN_HELP = (
+    "For a range of more game days than one run maps ([core] max_map_length, 1024: about "
+    "four seasons): load the first ones and start the next run with the rest when this one "
+    "has succeeded, run after run, until the range is done (the whole history in one "
+    "trigger)."
 )
 
 
@@ -87,6 +97,12 @@ SWEEP_HELP = (
         "sweep_history": Param(
             False, type="boolean", title="Sweep all history for stale days", description=SWEEP_HELP
         ),
+        "chain_runs": Param(
+            False,
+            type="boolean",
+            title="Continue past max_map_length in further runs",
+            description=CHAIN_HELP,
+        ),
     },
     tags=["nba", "player_game_summary", "pass1"],
     doc_md=__doc__,
@@ -114,7 +130,7 @@ def nba_pass1_box_scores():
                 data_interval_start=data_interval_start,
                 data_interval_end=data_interval_end,
                 run_after=dag_run.run_after,
-                extra_params=("sweep_history",),
+                extra_params=("sweep_history", "chain_runs"),
             )
         except ParamError as error:
             raise AirflowFailException(str(error)) from None
@@ -128,7 +144,13 @@ def nba_pass1_box_scores():
                 sweep_history=bool(params.get("sweep_history")),
             )
         try:
-            plan = pass1.plan(get_warehouse(), requested, sweep=sweep, max_days=max_days)
+            plan = pass1.plan(
+                get_warehouse(),
+                requested,
+                sweep=sweep,
+                max_days=max_days,
+                chain=bool(params.get("chain_runs")),
+            )
         except ParamError as error:  # more game days than one run maps: how to proceed
             raise AirflowFailException(str(error)) from None
         plan = plan.as_dict()
@@ -188,9 +210,25 @@ def nba_pass1_box_scores():
         }
         return report.figures
 
+    @task.short_circuit(retries=0)
+    def next_range(plan: dict):
+        """With chain_runs, the rest of a range this run could not map: the conf of the run
+        continue_range starts (skipped when nothing is left)."""
+        return plan["next"] or False
+
     days = plan_days()
     loaded = load_day.expand(day=days)
-    loaded >> audit_range(days["plan"])
+    audited = audit_range(days["plan"])
+    loaded >> audited
+    rest = next_range(days["plan"])
+    audited >> rest
+    rest >> TriggerDagRunOperator(
+        task_id="continue_range",
+        trigger_dag_id="nba_pass1_box_scores",
+        conf=rest,
+        retries=0,
+        doc_md="Starts the next run of a chain (param chain_runs) with the rest of the range.",
+    )
 
 
 nba_pass1_box_scores()

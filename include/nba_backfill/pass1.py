@@ -45,6 +45,8 @@ class Plan:
     swept: list[DayRange] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)  # descriptions of the days added
     left_over: list[str] = field(default_factory=list)  # stale days beyond max_days
+    # chained runs (param chain_runs): the rest of the range, for the next run
+    next: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class Plan:
             "covered": [r.as_dict() for r in self.covered],
             "stale": self.stale,
             "left_over": self.left_over,
+            "next": self.next,
         }
 
     @property
@@ -80,19 +83,42 @@ def check_game_days(requested: DayRange, days: list[str], max_days: int) -> None
         "one load_day per game day). Load them (a) as a backfill, one run per game day: "
         f"airflow backfill create --dag-id nba_pass1_box_scores --from-date {requested.start} "
         f"--to-date {requested.end}; or (b) in {len(chunks)} runs of at most {max_days:,} game "
-        f"days each: {runs}; or (c) raise the limit for every Airflow component to "
+        f"days each: {runs}, one after another by themselves with the param chain_runs "
+        f'(-c \'{{"start_date": "{requested.start}", "end_date": "{requested.end}", '
+        f'"chain_runs": true}}\'); or (c) raise the limit for every Airflow component to '
         f"{len(days):,} or more (AIRFLOW__CORE__MAX_MAP_LENGTH={len(days)})"
     )
 
 
 def plan(
-    warehouse: Warehouse, requested: DayRange, *, sweep: list[DayRange], max_days: int
+    warehouse: Warehouse,
+    requested: DayRange,
+    *,
+    sweep: list[DayRange],
+    max_days: int,
+    chain: bool = False,
 ) -> Plan:
     """The requested range's game days plus every day stale for Pass 1 in `sweep` (the
     lookback windows; empty for a backfill run), at most `max_days` in all: the requested
     game days must fit (TooManyGameDays says how to proceed), the stale ones are taken
-    oldest first and the rest left for the next run (and reported by the audit)."""
+    oldest first and the rest left for the next run (and reported by the audit).
+
+    `chain` (param chain_runs): a range of more game days than one run maps is taken
+    `max_days` game days at a time: this run loads the first ones, and `next` is the rest,
+    for the run this one starts when it has succeeded (the last run of the chain looks for
+    stale days; the others load their own days, like backfill runs)."""
     days = plan_days(warehouse, requested)
+    if chain and len(days) > max_days:
+        rest = {"start_date": days[max_days], "end_date": requested.end.isoformat()}
+        total, days = len(days), days[:max_days]
+        part = DayRange(requested.start, dt.date.fromisoformat(days[-1]), requested.source)
+        log.warning(
+            "%d game days in %s, more than one run maps (max_map_length %d): this run loads "
+            "%s .. %s, the next run of the chain %s .. %s",
+            total, requested, max_days, part.start, part.end, rest["start_date"],
+            rest["end_date"],
+        )  # fmt: skip
+        return Plan(requested=part, days=days, next={**rest, "chain_runs": True})
     check_game_days(requested, days, max_days)
     asked = set(days)
     extra: list[staleness.DayStatus] = []

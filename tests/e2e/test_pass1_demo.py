@@ -57,6 +57,7 @@ def test_three_weeks_match_the_generators_truth_and_rerun_is_identical(demo):
     assert len(outcome.xcoms["load_day"]) == len(days) == 21
     assert outcome.task_states == {
         "plan_days:success": 1, "load_day:success": 21, "audit_range:success": 1,
+        "next_range:success": 1, "continue_range:skipped": 1,  # (no chain)
     }  # fmt: skip
     plan = outcome.xcoms["plan_days:plan"]
     assert plan["requested"] == {"start_date": "2021-10-19", "end_date": "2021-11-08"}
@@ -120,6 +121,7 @@ def test_a_range_without_games_does_nothing_and_says_so(demo):
     assert outcome.xcoms["plan_days"] == []
     assert outcome.task_states == {
         "plan_days:success": 1, "load_day:skipped": 1, "audit_range:skipped": 1,
+        "next_range:skipped": 1, "continue_range:skipped": 1,
     }  # fmt: skip
     assert summary_rows(warehouse) == {}
 
@@ -141,7 +143,9 @@ def test_one_run_maps_at_most_max_map_length_game_days(demo, monkeypatch, capfd,
     monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "6")
     outcome = pass1(*week)
     assert outcome.task_states == {"plan_days:failed": 1, "load_day:upstream_failed": 1,
-                                   "audit_range:upstream_failed": 1}  # fmt: skip
+                                   "audit_range:upstream_failed": 1,
+                                   "next_range:upstream_failed": 1,
+                                   "continue_range:upstream_failed": 1}  # fmt: skip
     assert summary_rows(warehouse) == {}  # nothing written
     captured = capfd.readouterr()
     log = captured.out + captured.err + caplog.text
@@ -151,6 +155,7 @@ def test_one_run_maps_at_most_max_map_length_game_days(demo, monkeypatch, capfd,
         "airflow backfill create --dag-id nba_pass1_box_scores --from-date 2021-10-19 "
         "--to-date 2021-10-25",
         "in 2 runs of at most 6 game days each: 2021-10-19 .. 2021-10-24; 2021-10-25 .. 2021-10-25",
+        "one after another by themselves with the param chain_runs",
         "AIRFLOW__CORE__MAX_MAP_LENGTH=7",
     ):
         assert words in log, log[-3000:]
@@ -158,3 +163,32 @@ def test_one_run_maps_at_most_max_map_length_game_days(demo, monkeypatch, capfd,
     outcome = pass1(*week)
     assert outcome.ok, outcome
     assert len(outcome.xcoms["plan_days"]) == 7
+
+
+def test_chained_runs_load_a_range_longer_than_one_run_maps(demo, monkeypatch):
+    """chain_runs: with max_map_length 8, the 21 game days of three weeks in three runs
+    (8, 8, 5) that start one another; the same table as one run that maps them all."""
+    warehouse, _, expected = demo
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "8")
+    outcome = run_dag(
+        PASS1_DAG_ID,
+        {"start_date": START.isoformat(), "end_date": END.isoformat(), "chain_runs": True},
+        xcom_tasks=("plan_days", "next_range"),
+    )
+    assert outcome.ok, outcome
+    assert [len(run.xcoms["plan_days"]) for run in outcome.runs] == [8, 8, 5]
+    assert [run.xcoms["plan_days"][0] for run in outcome.runs] == [
+        "2021-10-19", "2021-10-27", "2021-11-04",
+    ]  # fmt: skip
+    # each run names the rest of the range; the last names none
+    assert [run.xcoms["next_range"] for run in outcome.runs] == [
+        {"start_date": "2021-10-27", "end_date": "2021-11-08", "chain_runs": True},
+        {"start_date": "2021-11-04", "end_date": "2021-11-08", "chain_runs": True},
+        [],  # (nothing pushed)
+    ]
+    assert [run.task_states.get("continue_range:success", 0) for run in outcome.runs] == [1, 1, 0]
+    chained = table_checksum(warehouse, START, END)
+    assert set(summary_rows(warehouse)) == set(expected)
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "1024")
+    assert pass1(START, END).ok  # one run, every day again: the same table
+    assert table_checksum(warehouse, START, END) == chained

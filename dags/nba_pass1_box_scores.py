@@ -177,9 +177,12 @@ def nba_pass1_box_scores():
             raise AirflowFailException(str(error)) from None
 
     @task(outlets=[PLAYER_GAME_SUMMARY], retries=0)
-    def audit_range(plan: dict, outlet_events=None):
+    def audit_range(plan: dict, outlet_events=None, ti=None):
         """Audit the range in SQL, and that nothing is left stale where the run looked;
-        on success announce the loaded ranges to Pass 2 through the asset."""
+        on success announce the loaded ranges to Pass 2 through the asset.
+
+        XCom `figures`: the audit's figures. Returns what continue_range maps over: the
+        conf of the next run of a chain (param chain_runs), or nothing."""
         from airflow.sdk.exceptions import AirflowFailException
 
         from nba_backfill import pass1, staleness
@@ -208,27 +211,22 @@ def nba_pass1_box_scores():
             # box scores only: nba_analytics.player_game_summary.shot_zones follows
             "shot_zones": "pending",
         }
-        return report.figures
-
-    @task.short_circuit(retries=0)
-    def next_range(plan: dict):
-        """With chain_runs, the rest of a range this run could not map: the conf of the run
-        continue_range starts (skipped when nothing is left)."""
-        return plan["next"] or False
+        ti.xcom_push(key="figures", value=report.figures)
+        return [plan["next"]] if plan["next"] else []
 
     days = plan_days()
     loaded = load_day.expand(day=days)
     audited = audit_range(days["plan"])
     loaded >> audited
-    rest = next_range(days["plan"])
-    audited >> rest
-    rest >> TriggerDagRunOperator(
+    # chain_runs: once this run's audit passed, start the next run with the rest of the
+    # range (mapped over 0 or 1 confs: skipped without a task process when none is left)
+    TriggerDagRunOperator.partial(
         task_id="continue_range",
         trigger_dag_id="nba_pass1_box_scores",
-        conf=rest,
         retries=0,
+        map_index_template="{{ task.conf['start_date'] }} .. {{ task.conf['end_date'] }}",
         doc_md="Starts the next run of a chain (param chain_runs) with the rest of the range.",
-    )
+    ).expand(conf=audited)
 
 
 nba_pass1_box_scores()

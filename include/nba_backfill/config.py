@@ -94,6 +94,9 @@ class Settings:
     pass2_max_wait_minutes: int = 120
     # DuckDB: how long a statement waits for another process's write lock.
     duckdb_lock_timeout_s: float = 120.0
+    # DuckDB: the most memory a statement may use (e.g. "4GB"; empty: DuckDB's default,
+    # 80% of the machine). A Pass 2 statement above it is split by season.
+    duckdb_memory_limit: str = ""
     # Local data folder (git-ignored) for the embedded warehouse.
     local_data_dir: Path = PROJECT_ROOT / "data"
     # Where the example consumer (dags/example_training_export.py) writes its Parquet files:
@@ -107,6 +110,21 @@ class Settings:
     @property
     def default_export_location(self) -> str:
         return str(self.local_data_dir / "exports")
+
+
+MEMORY_RE = re.compile(r"^[0-9]+(\.[0-9]+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+
+
+def validate_memory_limit(value: str) -> str:
+    """NBA_DUCKDB_MEMORY_LIMIT: empty, or a size DuckDB's memory_limit takes ("4GB")."""
+    value = value.strip().replace(" ", "")
+    if value and not MEMORY_RE.match(value):
+        raise ConfigError(
+            f"NBA_DUCKDB_MEMORY_LIMIT={value!r} is not a size: set e.g. "
+            "NBA_DUCKDB_MEMORY_LIMIT=4GB (KB, MB, GB, TB, KiB .. TiB), or leave it empty for "
+            "DuckDB's default (80% of the machine's memory)"
+        )
+    return value
 
 
 def _float(env: dict[str, str], name: str, default: float) -> float:
@@ -160,6 +178,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         stale_lookback_days=_int(env, "NBA_STALE_LOOKBACK_DAYS", d.stale_lookback_days),
         pass2_max_wait_minutes=_int(env, "NBA_PASS2_MAX_WAIT_MINUTES", d.pass2_max_wait_minutes),
         duckdb_lock_timeout_s=_float(env, "NBA_DUCKDB_LOCK_TIMEOUT_S", d.duckdb_lock_timeout_s),
+        duckdb_memory_limit=validate_memory_limit(env.get("NBA_DUCKDB_MEMORY_LIMIT") or ""),
         local_data_dir=Path(env.get("NBA_LOCAL_DATA_DIR") or d.local_data_dir),
         export_location=validate_location(env.get("NBA_EXPORT_LOCATION") or ""),
     )

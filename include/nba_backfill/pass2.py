@@ -28,6 +28,7 @@ from nba_backfill.days import (
     today_of,
 )
 from nba_backfill.warehouse import Warehouse
+from nba_backfill.warehouse.base import CapacityExceeded
 
 log = logging.getLogger(__name__)
 MAX_WINDOWS = 12
@@ -215,21 +216,69 @@ def plan(
     return Plan(requested, planned, swept, [extra[d] for d in sorted(extra)])
 
 
-def merge_window(
-    warehouse: Warehouse, window: DayRange, labels: dict[str, str] | None = None
+def season_windows(warehouse: Warehouse, window: DayRange) -> list[DayRange]:
+    """The window cut between seasons (by the schedule's season_year: the 2020 bubble
+    with 2019-20, a July final with its season), one sub-window per season, covering the
+    window without gap or overlap."""
+    spans = warehouse.run(
+        "pass2/season_spans",
+        {"start_date": window.start, "end_date": window.end},
+        labels={"step": "pass2_split"},
+    ).rows
+    firsts = {dt.date.fromisoformat(str(row["first_date"])[:10]) for row in spans[1:]}
+    out, start = [], window.start
+    for cut in sorted(day for day in firsts if day > window.start):
+        out.append(DayRange(start, cut - dt.timedelta(days=1), window.source))
+        start = cut
+    out.append(DayRange(start, window.end, window.source))
+    return out
+
+
+def run_statement(
+    warehouse: Warehouse, window: DayRange, labels: dict[str, str] | None
 ) -> dict[str, Any]:
-    """Run the Pass 2 statement for one window; rows merged and seconds in the warehouse."""
     result = warehouse.run(
         "pass2/merge_shot_zones",
         {"start_date": window.start, "end_date": window.end},
         labels={**(labels or {}), "start": window.start.isoformat(), "end": window.end.isoformat()},
     )
     log.info("%s: %s rows merged in %.2fs", window, result.affected_rows, result.elapsed_s)
-    return {
-        **window.as_dict(),
-        "rows": result.affected_rows,
-        "seconds": round(result.elapsed_s, 4),
-    }
+    return {**window.as_dict(), "rows": result.affected_rows, "seconds": round(result.elapsed_s, 4)}
+
+
+def merge_window(
+    warehouse: Warehouse, window: DayRange, labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run the Pass 2 statement for one window; rows merged and seconds in the warehouse.
+
+    One statement where the warehouse can take it. Where it cannot (CapacityExceeded:
+    DuckDB's memory limit, BigQuery's bytes or resources; the statement wrote nothing),
+    the window is merged one season at a time (`by_season` in the result, and a warning
+    that says why); a single season that is still too big fails with what to change."""
+    try:
+        return run_statement(warehouse, window, labels)
+    except CapacityExceeded as error:
+        seasons = season_windows(warehouse, window)
+        if len(seasons) == 1:
+            raise CapacityExceeded(
+                f"{error} -- {window} is within one season, so Pass 2 cannot split it by "
+                "season: give the warehouse more room (NBA_DUCKDB_MEMORY_LIMIT on DuckDB; "
+                "NBA_MAXIMUM_BYTES_BILLED or the reservation's slots on BigQuery), or run the "
+                "range with more `windows`"
+            ) from error
+        log.warning(
+            "%s is too big for the warehouse as one statement (%s): merging it in %d "
+            "statements, one per season: %s",
+            window, error, len(seasons), ", ".join(f"{s.start} .. {s.end}" for s in seasons),
+        )  # fmt: skip
+        parts = [run_statement(warehouse, season, labels) for season in seasons]
+        return {
+            **window.as_dict(),
+            "rows": sum(p["rows"] for p in parts),
+            "seconds": round(sum(p["seconds"] for p in parts), 4),
+            "by_season": parts,
+            "why": str(error),
+        }
 
 
 def audit(warehouse: Warehouse, day_range: DayRange, cfg: Settings) -> AuditReport:

@@ -33,7 +33,9 @@ def load(warehouse, data) -> None:
 
 
 def both_passes() -> dict:
-    pass1 = run_dag(PASS1_DAG_ID, PARAMS, xcom_tasks=("plan_days", "load_day", "audit_range"))
+    pass1 = run_dag(
+        PASS1_DAG_ID, PARAMS, xcom_tasks=("plan_days", "load_day", "audit_range:figures")
+    )
     assert pass1.ok, pass1
     pass2 = run_dag(PASS2_DAG_ID, PARAMS, xcom_tasks=("merge_shot_zones", "audit_shot_zones"))
     assert pass2.ok, pass2
@@ -71,7 +73,7 @@ def test_both_passes_on_bigquery_build_the_duckdb_table(
     assert rows_per_day == {x["day"]: x["rows"] for x in duck_xcoms["load_day"]}
     assert all(rows > 0 for rows in rows_per_day.values())
     assert bq_xcoms["merge_shot_zones"]["rows"] == duck_xcoms["merge_shot_zones"]["rows"] > 0
-    assert bq_xcoms["audit_range"] == duck_xcoms["audit_range"]
+    assert bq_xcoms["audit_range:figures"] == duck_xcoms["audit_range:figures"]
     assert bq_xcoms["audit_shot_zones"] == duck_xcoms["audit_shot_zones"]
 
     # The table: every column but the processing timestamps, row for row.

@@ -38,15 +38,14 @@ def test_pass1_shape(bag):
 
     dag = bag.dags["nba_pass1_box_scores"]
     assert set(dag.task_ids) == {
-        "plan_days", "load_day", "audit_range", "next_range", "continue_range",
+        "plan_days", "load_day", "audit_range", "continue_range",
     }  # fmt: skip
     assert set(dag.params) == {"start_date", "end_date", "sweep_history", "chain_runs"}
     assert dag.params["chain_runs"] is False
     # a chain goes on only after the run's audit passed, with the rest of its range
-    assert dag.get_task("next_range").upstream_task_ids == {"audit_range", "plan_days"}
     continue_range = dag.get_task("continue_range")
-    assert continue_range.upstream_task_ids == {"next_range"}
-    assert continue_range.trigger_dag_id == "nba_pass1_box_scores"
+    assert continue_range.upstream_task_ids == {"audit_range"}
+    assert continue_range.partial_kwargs["trigger_dag_id"] == "nba_pass1_box_scores"
     for name in ("start_date", "end_date"):
         schema = dag.params.get_param(name).schema
         assert schema["format"] == "date"  # a date picker in the trigger form

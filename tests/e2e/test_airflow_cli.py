@@ -66,8 +66,14 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
     """The README's recipe, as written, with both DAGs unpaused and the services running:
     `airflow backfill create` works on the first try, makes one run per game day named
     after it, `cli progress` counts the days from the start, and Pass 2 waits for the
-    backfill, then merges every day at once."""
+    backfill, then merges every day at once. Then the same days as chained params runs
+    (chain_runs, two game days a run: three runs that start one another under the
+    scheduler) leave the same table."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
     from nba_backfill import staleness
+    from nba_backfill.checksum import table_checksum
     from nba_backfill.days import DayRange
 
     first, last = dt.date(2021, 10, 19), dt.date(2021, 10, 23)
@@ -78,7 +84,18 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
         unpause=(DAG_ID, PASS2_DAG_ID),
         AIRFLOW__CORE__PARALLELISM="4",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+        AIRFLOW__CORE__MAX_MAP_LENGTH="2",  # (a backfill run maps one day)
     )
+
+    def all_done() -> None:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            statuses = staleness.day_statuses(warehouse, DayRange(first, last, "test"))
+            if not staleness.not_done(statuses, "pass1") + staleness.not_done(statuses, "pass2"):
+                return
+            time.sleep(2)
+        raise AssertionError(services.tail("scheduler"))
+
     with AirflowServices(env, tmp_path / "logs") as services:
         # the UI's backfill dialog (its dry run): dates picked in the UI's default time zone,
         # UTC, give the same game days, each at midnight US Eastern
@@ -126,20 +143,39 @@ def test_backfill_create_recipe_loads_each_game_day(warehouse, airflow_db, tmp_p
         backfill_end = max(end for _, _, end in runs.values())
         # Pass 2: its runs wait while Pass 1's runs are queued or running, then merge
         # every stale day at once
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            statuses = staleness.day_statuses(warehouse, DayRange(first, last, "test"))
-            if not staleness.not_done(statuses, "pass1") + staleness.not_done(statuses, "pass2"):
-                break
-            time.sleep(2)
-        else:
-            raise AssertionError(services.tail("scheduler"))
+        all_done()
         pass2_runs, merges = pass2_merges(since)
         assert len(pass2_runs) <= 3, pass2_runs
         assert merges and all(started >= backfill_end for _, started in merges), (
             merges, backfill_end,
         )  # fmt: skip
         assert [window for window, _ in merges] == ["2021-10-19 .. 2021-10-23"]
+        by_backfill = table_checksum(warehouse, first, last)
+
+        # the same days again from an empty table, as ONE trigger of chained params runs
+        with warehouse.connect() as con:
+            con.execute("delete from nba_analytics.player_game_summary")
+        since = dt.datetime.now(dt.UTC)
+        conf = f'{{"start_date": "{first}", "end_date": "{last}", "chain_runs": true}}'
+        airflow_cli("dags", "trigger", DAG_ID, "-c", conf, env=env)
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            with create_session() as session:
+                chain = [
+                    (r.conf.get("start_date"), str(r.state))
+                    for r in session.query(DagRun)
+                    .filter(DagRun.dag_id == DAG_ID, DagRun.queued_at >= since)
+                    .order_by(DagRun.queued_at)
+                ]
+            if len(chain) == 3 and all(state == "success" for _, state in chain):
+                break
+            time.sleep(2)
+        else:
+            raise AssertionError((chain, services.tail("scheduler")))
+        # 19-20, 21-22, 23: each run started by the one before it
+        assert [start for start, _ in chain] == ["2021-10-19", "2021-10-21", "2021-10-23"]
+        all_done()
+        assert table_checksum(warehouse, first, last) == by_backfill
     rows = summary_rows(warehouse)
     expected = {
         (r["game_id"], r["player_lookup"]): r

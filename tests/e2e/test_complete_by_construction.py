@@ -266,7 +266,8 @@ def test_a_final_game_nothing_can_load_fails_the_audit_naming_it(
     ghost = "20211019_SAS_UTA"
     insert(warehouse, "nbac_schedule", [schedule(ghost)])  # no gamebook, no balldontlie row
     outcome = run_dag(PASS1_DAG_ID, params(START, START))
-    assert outcome.state == "failed" and outcome.failed_tasks == ["audit_range"]
+    assert outcome.state == "failed"
+    assert outcome.failed_tasks == ["audit_range", "continue_range"]
     captured = capfd.readouterr()
     log = captured.out + captured.err + caplog.text
     assert "[FAIL] nothing stale left: 1 day(s) not complete in 2021-09-07 .. 2021-10-19" in log

@@ -42,7 +42,7 @@ def pass1(start, end):
     return run_dag(
         PASS1_DAG_ID,
         {"start_date": start.isoformat(), "end_date": end.isoformat()},
-        xcom_tasks=("plan_days", "plan_days:plan", "load_day", "audit_range"),
+        xcom_tasks=("plan_days", "plan_days:plan", "load_day", "audit_range:figures"),
     )
 
 
@@ -57,7 +57,7 @@ def test_three_weeks_match_the_generators_truth_and_rerun_is_identical(demo):
     assert len(outcome.xcoms["load_day"]) == len(days) == 21
     assert outcome.task_states == {
         "plan_days:success": 1, "load_day:success": 21, "audit_range:success": 1,
-        "next_range:success": 1, "continue_range:skipped": 1,  # (no chain)
+        "continue_range:skipped": 1,  # (no chain: mapped over nothing)
     }  # fmt: skip
     plan = outcome.xcoms["plan_days:plan"]
     assert plan["requested"] == {"start_date": "2021-10-19", "end_date": "2021-11-08"}
@@ -75,7 +75,7 @@ def test_three_weeks_match_the_generators_truth_and_rerun_is_identical(demo):
     assert data.stats["games_missing_gamebook"] > 0
     assert {r["primary_source_used"] for r in rows.values()} == {"nbac_gamebook", "bdl_boxscores"}
 
-    figures = outcome.xcoms["audit_range"]
+    figures = outcome.xcoms["audit_range:figures"]
     assert figures["pass1_rows"] == len(expected)
     assert figures["duplicate_keys"] == 0 and figures["incomplete_games"] == 0
     assert 0.35 <= figures["null_minutes_share"] <= 0.45
@@ -121,7 +121,7 @@ def test_a_range_without_games_does_nothing_and_says_so(demo):
     assert outcome.xcoms["plan_days"] == []
     assert outcome.task_states == {
         "plan_days:success": 1, "load_day:skipped": 1, "audit_range:skipped": 1,
-        "next_range:skipped": 1, "continue_range:skipped": 1,
+        "continue_range:skipped": 1,
     }  # fmt: skip
     assert summary_rows(warehouse) == {}
 
@@ -144,7 +144,6 @@ def test_one_run_maps_at_most_max_map_length_game_days(demo, monkeypatch, capfd,
     outcome = pass1(*week)
     assert outcome.task_states == {"plan_days:failed": 1, "load_day:upstream_failed": 1,
                                    "audit_range:upstream_failed": 1,
-                                   "next_range:upstream_failed": 1,
                                    "continue_range:upstream_failed": 1}  # fmt: skip
     assert summary_rows(warehouse) == {}  # nothing written
     captured = capfd.readouterr()
@@ -173,7 +172,7 @@ def test_chained_runs_load_a_range_longer_than_one_run_maps(demo, monkeypatch):
     outcome = run_dag(
         PASS1_DAG_ID,
         {"start_date": START.isoformat(), "end_date": END.isoformat(), "chain_runs": True},
-        xcom_tasks=("plan_days", "next_range"),
+        xcom_tasks=("plan_days", "audit_range"),
     )
     assert outcome.ok, outcome
     assert [len(run.xcoms["plan_days"]) for run in outcome.runs] == [8, 8, 5]
@@ -181,10 +180,10 @@ def test_chained_runs_load_a_range_longer_than_one_run_maps(demo, monkeypatch):
         "2021-10-19", "2021-10-27", "2021-11-04",
     ]  # fmt: skip
     # each run names the rest of the range; the last names none
-    assert [run.xcoms["next_range"] for run in outcome.runs] == [
-        {"start_date": "2021-10-27", "end_date": "2021-11-08", "chain_runs": True},
-        {"start_date": "2021-11-04", "end_date": "2021-11-08", "chain_runs": True},
-        [],  # (nothing pushed)
+    assert [run.xcoms["audit_range"] for run in outcome.runs] == [
+        [{"start_date": "2021-10-27", "end_date": "2021-11-08", "chain_runs": True}],
+        [{"start_date": "2021-11-04", "end_date": "2021-11-08", "chain_runs": True}],
+        [],
     ]
     assert [run.task_states.get("continue_range:success", 0) for run in outcome.runs] == [1, 1, 0]
     chained = table_checksum(warehouse, START, END)

@@ -151,3 +151,27 @@ def test_the_merge_tasks_are_deferrable_warehouse_tasks():
     for task in (*pass1.tasks, *pass2.tasks):
         if task.task_id not in ("load_day", "merge_shot_zones"):
             assert not issubclass(task.operator_class, WarehouseTaskOperator), task.task_id
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("400 Resources exceeded during query execution: Not enough resources", "capacity"),
+        ("400 Query exceeded resource limits. 12 CPU seconds were used", "capacity"),
+        ("400 Query exceeded limit for bytes billed: 1000. 20971520 or higher required.", "capacity"),
+        ("403 billingTierLimitExceeded", "capacity"),
+        ("Out of Memory Error: failed to pin block of size 256.0 KiB", "capacity"),
+        ("400 Syntax error: Unexpected keyword MERGE at [3:1]", "other"),
+        ("400 Resources for project x: table not found", "other"),
+        ("REJECTED nbac_schedule: game 1 has no date", "rejected"),
+    ],
+)  # fmt: skip
+def test_statements_too_big_for_the_warehouse_are_told_apart(message, kind):
+    """CapacityExceeded (Pass 2 then splits by season) only for the engines' own words."""
+    from nba_backfill.warehouse.base import CapacityExceeded, DataRejected, query_error
+
+    error = query_error("pass2/merge_shot_zones", "BigQuery", RuntimeError(message))
+    assert isinstance(error, QueryError)
+    assert isinstance(error, CapacityExceeded) == (kind == "capacity")
+    assert isinstance(error, DataRejected) == (kind == "rejected")
+    assert issubclass(BytesLimitExceeded, CapacityExceeded)  # the dry run's refusal too

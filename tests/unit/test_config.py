@@ -23,9 +23,11 @@ def test_overrides():
             "NBA_RAW_DATASET": "raw_2",
             "NBA_NULL_MINUTES_MIN_SHARE": "0",
             "NBA_MAXIMUM_BYTES_BILLED": "1000",
+            "NBA_DUCKDB_MEMORY_LIMIT": "4 GB",
         }
     )
     assert (cfg.warehouse_conn_id, cfg.raw_dataset) == ("bq_prod", "raw_2")
+    assert cfg.duckdb_memory_limit == "4GB"
     assert cfg.null_minutes_min_share == 0.0 and cfg.maximum_bytes_billed == 1000
 
 
@@ -38,6 +40,8 @@ def test_overrides():
         ({"NBA_NULL_MINUTES_MIN_SHARE": "0.6"}, "must satisfy 0 <= min <= max <= 1"),
         ({"NBA_MAXIMUM_BYTES_BILLED": "-5"}, "NBA_MAXIMUM_BYTES_BILLED='-5' must be >= 0"),
         ({"NBA_WRITE_POOL_SLOTS": "two"}, "NBA_WRITE_POOL_SLOTS='two' is not an integer"),
+        ({"NBA_DUCKDB_MEMORY_LIMIT": "4"}, "NBA_DUCKDB_MEMORY_LIMIT='4' is not a size: set e.g."),
+        ({"NBA_DUCKDB_MEMORY_LIMIT": "1GB'; drop"}, "is not a size"),
     ],
 )  # fmt: skip
 def test_bad_settings_are_refused(env, message):

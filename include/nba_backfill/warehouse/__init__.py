@@ -42,6 +42,7 @@ def duckdb_warehouse(path: str | Path | None = None, cfg: Settings | None = None
             cfg.raw_dataset, cfg.analytics_dataset, reference_dataset=cfg.reference_dataset
         ),
         lock_timeout_s=cfg.duckdb_lock_timeout_s,
+        memory_limit=cfg.duckdb_memory_limit,
     )
 
 

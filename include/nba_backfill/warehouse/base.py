@@ -52,16 +52,40 @@ class DataRejected(QueryError):
     data, then run again."""
 
 
+class CapacityExceeded(QueryError):
+    """The warehouse could not run the statement within its limits (DuckDB's memory limit,
+    BigQuery's bytes billed or resources); nothing was written. The same work in smaller
+    statements can succeed (Pass 2 splits a window by season)."""
+
+
 REJECTED_MARK = "REJECTED "
+# how the engines say a statement was too big for them (DuckDB's OutOfMemoryException;
+# BigQuery's resourcesExceeded, bytesBilledLimitExceeded, billingTierLimitExceeded)
+CAPACITY_MARKS = (
+    "Out of Memory Error",
+    "OutOfMemoryException",
+    "resourcesExceeded",
+    "Resources exceeded during query execution",
+    "Query exceeded resource limits",
+    "bytesBilledLimitExceeded",
+    "Query exceeded limit for bytes billed",
+    "billingTierLimitExceeded",
+)
 
 
 def query_error(sql_name: str, backend: str, error: Exception) -> QueryError:
     """The exception to raise for a failed statement: DataRejected for the SQL's own
-    ERROR(REJECTED ...), QueryError otherwise."""
+    ERROR(REJECTED ...), CapacityExceeded when the engine says it was too big for it,
+    QueryError otherwise."""
     text = str(error)
     if REJECTED_MARK in text:
         reason = text[text.index(REJECTED_MARK) :].splitlines()[0]
         return DataRejected(f"{sql_name} refused the data on {backend}: {reason}")
+    if type(error).__name__ == "OutOfMemoryException" or any(m in text for m in CAPACITY_MARKS):
+        return CapacityExceeded(
+            f"{sql_name} was too big for {backend} (nothing was written): "
+            f"{text.splitlines()[0] if text else type(error).__name__}"
+        )
     return QueryError(f"{sql_name} failed on {backend}: {text}")
 
 

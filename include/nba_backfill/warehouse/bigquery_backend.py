@@ -37,6 +37,7 @@ from typing import Any
 
 from nba_backfill.sql import CompiledSql, Identifiers, compile_bigquery
 from nba_backfill.warehouse.base import (
+    CapacityExceeded,
     QueryError,
     QueryResult,
     Step,
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 BYTES_SETTING = "NBA_MAXIMUM_BYTES_BILLED"
 
 
-class BytesLimitExceeded(QueryError):
+class BytesLimitExceeded(CapacityExceeded):
     """A dry run estimated more bytes than the statement may bill; nothing was run."""
 
 
@@ -85,7 +86,9 @@ class JobMode:
     - `event is None` (first execution): submit the statement, then raise TaskDeferred on
       BigQueryInsertJobTrigger, resuming in the operator's `method_name`;
     - `event` set (resumed after the trigger fired): the statement is NOT submitted again;
-      the finished job named by the event is collected instead (`collected` turns True).
+      the finished job named by the event is collected instead (`collected` turns True);
+    - a further DML statement of the same function after that (Pass 2's windows split by
+      season) runs synchronously in the task.
     """
 
     method_name: str = "execute_complete"
@@ -259,12 +262,15 @@ class BigQueryWarehouse(Warehouse):
     ) -> QueryResult:
         compiled, configuration = self._compile(sql_name, params, labels=labels, template=template)
         mode = _JOB_MODE.get()
-        if mode is not None and compiled.is_dml and not mode.collected:
-            if mode.event is not None:
-                return self._collect(sql_name, configuration, mode)
+        if mode is not None and compiled.is_dml:
+            # the dry run also on resuming: a task that split its work because of it
+            # (Pass 2 by season) splits the same way again before collecting its job
             if mode.dry_run_first:
                 self.check_bytes(sql_name, params, is_dml=True)
-            self._submit_and_defer(sql_name, configuration, mode)
+            if mode.event is not None and not mode.collected:
+                return self._collect(sql_name, configuration, mode)
+            if not mode.collected:
+                self._submit_and_defer(sql_name, configuration, mode)
         started = time.perf_counter()
         try:
             job = self.hook.insert_job(

@@ -183,8 +183,14 @@ class DuckDBWarehouse(Warehouse):
         identifiers: Identifiers | None = None,
         lock_timeout_s: float = 120.0,
         profile: bool = False,
+        memory_limit: str = "",
     ) -> None:
         self.path = Path(path)
+        # SET memory_limit for every connection ("" = DuckDB's default); a statement that
+        # needs more fails with CapacityExceeded
+        from nba_backfill.config import validate_memory_limit
+
+        self.memory_limit = validate_memory_limit(memory_limit)
         # record what each statement scanned (QueryResult.scans), from DuckDB's profiler
         self.profile = profile
         self.identifiers = identifiers or Identifiers()
@@ -219,6 +225,8 @@ class DuckDBWarehouse(Warehouse):
                     delay = min(delay * 2, 0.5)
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET enable_progress_bar = false")
+            if self.memory_limit:  # (validated: config.validate_memory_limit)
+                con.execute(f"SET memory_limit = '{self.memory_limit}'")
             register_functions(con)
         except BaseException:
             lock.release()

@@ -226,7 +226,7 @@ class DuckDBWarehouse(Warehouse):
             con.execute("SET TimeZone = 'UTC'")
             con.execute("SET enable_progress_bar = false")
             if self.memory_limit:  # (validated: config.validate_memory_limit)
-                con.execute(f"SET memory_limit = '{self.memory_limit}'")
+                con.execute("SET memory_limit = ?", [self.memory_limit])
             register_functions(con)
         except BaseException:
             lock.release()

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from nba_backfill import staleness
 from nba_backfill.config import Settings
-from nba_backfill.days import DayRange
+from nba_backfill.days import DayRange, season_label, season_of
 
 SQL_NAME = "coverage/daily_coverage"
 PASS1_DAG_ID = "nba_pass1_box_scores"
@@ -79,17 +79,10 @@ _INT_FIELDS = (
 )
 
 
-def season_of(day: dt.date) -> int:
-    """The season's start year (2021 for 2021-22); July-September count to the next."""
-    return day.year if day.month >= 7 else day.year - 1
-
-
 def season_bounds(season: int) -> tuple[dt.date, dt.date]:
+    """The dates a season's strip shows at least (October to June; a season whose games
+    run longer, like 2019-20 and 2020-21, is shown to its last date with rows)."""
     return dt.date(season, SEASON_FIRST_MONTH, 1), dt.date(season + 1, SEASON_LAST_MONTH, 30)
-
-
-def season_label(season: int) -> str:
-    return f"{season}-{(season + 1) % 100:02d}"
 
 
 def _iso(value: Any) -> str | None:
@@ -208,7 +201,8 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
     seasons = []
     for season in seasons_with_rows:
         first, last = season_bounds(season)
-        first, last = max(first, start), min(last, end)
+        held = [d for d in by_date if season_of(d) == season]
+        first, last = max(min(first, *held), start), min(max(last, *held), end)
         days = []
         current = first
         while current <= last:
@@ -219,7 +213,7 @@ def daily_coverage(warehouse, start: dt.date, end: dt.date, cfg: Settings) -> di
                 )
             )
             current += dt.timedelta(days=1)
-        # days of July-September (off-season) with rows are not lost: listed apart
+        # (a strip reaches its season's days with rows: off_season is a safety net)
         seasons.append(
             {
                 "season": season,

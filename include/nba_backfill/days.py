@@ -171,3 +171,15 @@ def check_range(
 def today_of(run_after: dt.datetime | None) -> dt.date:
     """Today's date, US Eastern, as of `run_after` (or now)."""
     return _today(run_after)
+
+
+def season_of(day: dt.date) -> int:
+    """The season's start year (2021 for 2021-22): August to July, so a July final stays
+    with its season; the 2020 bubble (to October 11, 2020) with 2019-20."""
+    if day.year == 2020 and 8 <= day.month <= 11:
+        return 2019
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def season_label(season: int) -> str:
+    return f"{season}-{(season + 1) % 100:02d}"

@@ -220,22 +220,48 @@ def cap_windows(windows: list[DayRange], most: int) -> list[DayRange]:
     return windows
 
 
-def summarize(statuses: list[DayStatus]) -> list[str]:
-    """Lines for people: per pass the days complete, stale and missing, then each stale or
-    missing day on a line of its own (date, pass, the word, the reasons)."""
+MAX_DAY_LINES = 40
+
+
+def summarize(statuses: list[DayStatus], max_day_lines: int = MAX_DAY_LINES) -> list[str]:
+    """Lines for people: per pass the days complete, stale and missing; over more than one
+    season, the same per season (a row each); then each stale or missing day on a line of
+    its own (date, pass, the word, the reasons), the first `max_day_lines` of them."""
+    from nba_backfill.days import season_label, season_of
+
+    def counts(days: list[DayStatus], pass_name: str) -> dict[str, int]:
+        return {k: sum(1 for s in days if s.status(pass_name) == k) for k in
+                ("complete", "stale", "missing")}  # fmt: skip
+
     lines = []
     for pass_name, label in (("pass1", "Pass 1"), ("pass2", "Pass 2")):
-        counts = {k: sum(1 for s in statuses if s.status(pass_name) == k) for k in
-                  ("complete", "stale", "missing")}  # fmt: skip
+        c = counts(statuses, pass_name)
         lines.append(
-            f"{label}: {counts['complete']} complete, {counts['stale']} stale, "
-            f"{counts['missing']} missing"
+            f"{label}: {c['complete']} complete, {c['stale']} stale, {c['missing']} missing"
         )
+    by_season: dict[int, list[DayStatus]] = {}
     for status in statuses:
-        for pass_name in PASSES:
-            if status.status(pass_name) in NOT_DONE:
-                lines.append(
-                    f"{status.day}  {pass_name}  {status.status(pass_name):<7}  "
-                    + "; ".join(status.reasons(pass_name))
-                )
+        by_season.setdefault(season_of(status.day), []).append(status)
+    if len(by_season) > 1:
+        lines.append(f"{'season':<8} {'days':>5}   {'Pass 1 complete/stale/missing':<31}"
+                     "Pass 2 complete/stale/missing")  # fmt: skip
+        for season, days in sorted(by_season.items()):
+            p1, p2 = counts(days, "pass1"), counts(days, "pass2")
+            cells = [f"{c['complete']:>5} / {c['stale']:>4} / {c['missing']:>4}" for c in (p1, p2)]
+            flag = "" if not (p1["stale"] + p1["missing"] + p2["stale"] + p2["missing"]) else "  <-"
+            lines.append(
+                f"{season_label(season):<8} {len(days):>5}   {cells[0]:<31}{cells[1]}{flag}"
+            )
+    owed = [
+        f"{status.day}  {pass_name}  {status.status(pass_name):<7}  "
+        + "; ".join(status.reasons(pass_name))
+        for status in statuses
+        for pass_name in PASSES
+        if status.status(pass_name) in NOT_DONE
+    ]
+    lines.extend(owed[:max_day_lines])
+    if len(owed) > max_day_lines:
+        lines.append(
+            f"... and {len(owed) - max_day_lines:,} more (narrow --start/--end to list them)"
+        )
     return lines

@@ -137,3 +137,26 @@ def test_reasons_in_words():
         "roster rows delivered 2026-12-01 10:00:00 UTC, after the shot zones (2026-11-30 10:00:00 UTC)",
     ]
     assert DayStatus(D(2021, 11, 5), "complete", None).reasons("pass1") == []
+
+
+def test_status_over_many_seasons_reads_a_season_per_row_and_lists_a_few_days():
+    """`cli status` over the whole history: a row per season (the 2020 bubble with
+    2019-20, a July final with its season), the owed days listed, at most a few."""
+    from nba_backfill.staleness import DayStatus, summarize
+
+    days = [D(2019, 11, 1), D(2020, 8, 20), D(2020, 10, 11), D(2021, 1, 5), D(2021, 7, 20)]
+    statuses = [DayStatus(d, "complete", "complete") for d in days]
+    statuses += [DayStatus(D(2021, 11, i), "complete", "missing") for i in range(1, 5)]
+    lines = summarize(statuses, max_day_lines=3)
+    assert lines[:2] == [
+        "Pass 1: 9 complete, 0 stale, 0 missing",
+        "Pass 2: 5 complete, 0 stale, 4 missing",
+    ]
+    rows = {line.split()[0]: line.split() for line in lines[3:6]}
+    assert rows["2019-20"][1:] == ["3", "3", "/", "0", "/", "0", "3", "/", "0", "/", "0"]
+    assert rows["2020-21"][1:] == ["2", "2", "/", "0", "/", "0", "2", "/", "0", "/", "0"]
+    assert rows["2021-22"][1:] == ["4", "4", "/", "0", "/", "0", "0", "/", "0", "/", "4", "<-"]
+    assert lines[6].startswith("2021-11-01  pass2  missing")
+    assert len(lines) == 10 and lines[-1] == "... and 1 more (narrow --start/--end to list them)"
+    # one season: no season rows
+    assert len(summarize(statuses[:3])) == 2

@@ -10,12 +10,13 @@ DEMO_START ?= 2021-10-19
 DEMO_END ?= 2021-11-18
 SEED ?= 20211019
 
-.PHONY: help demo test bench lint format airflow-init warehouse ui lock clean system-deps screenshots
+.PHONY: help demo test bench bench-growth lint format airflow-init warehouse ui lock clean system-deps screenshots
 
 help:
 	@echo "make demo   - install, build the local warehouse with demo data, run the DAGs, print a summary"
 	@echo "make test   - run the whole test suite"
 	@echo "make bench  - run the benchmark (seed scale) and write bench/results/"
+	@echo "make bench-growth - bench H: costs at 1, 3, 10 and 22 seasons (~40 min)"
 	@echo "make ui     - start the Airflow UI and scheduler on http://127.0.0.1:8080 (Ctrl-C stops)"
 	@echo "make lint   - ruff check + format check"
 	@echo "make screenshots - refresh docs/*.png from a clean demo (temporary Airflow and warehouse)"
@@ -44,6 +45,9 @@ system-deps:
 
 bench: airflow-init
 	$(ENV) python -m bench.run $(BENCH_ARGS)
+
+bench-growth: airflow-init
+	$(ENV) python -m bench.growth $(BENCH_ARGS)
 
 ui: airflow-init
 	$(ENV) scripts/airflow-ui.sh

@@ -67,3 +67,34 @@ def test_bench_runs_and_writes_its_report(tmp_path):
         if t[name]:
             (row,) = [line for line in text.splitlines() if line.startswith(f"| {name} | ")]
             assert row.split(" | ")[1].strip(), name
+
+
+def test_bench_growth_runs_on_two_small_spans(tmp_path):
+    """Bench H's harness (make bench-growth) on a week and three weeks: every step in its
+    own process with time and peak memory, the ratios, the status files."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "AIRFLOW_CONN_"))}
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "bench.growth", "--skip-backfill",
+            "--spans", "2021-10-19:2021-10-25,2021-10-19:2021-11-08",
+            "--out", str(tmp_path / "out"), "--work", str(tmp_path / "work"),
+        ],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = json.loads((tmp_path / "out" / "growth.json").read_text())
+    first, second = figures["spans"]
+    assert (first["game_days"], second["game_days"]) == (7, 21)
+    for span in (first, second):
+        for step in ("build", "idle", "pass1", "pass2", "staleness", "status"):
+            assert span[step]["peak_rss_mib"] > 50 and span[step]["wall_s"] > 0, (step, span)
+        assert span["pass1"]["runs"] == 1 and span["pass2"]["statements"] == 1
+        assert span["staleness"]["days"] >= span["game_days"]
+    ratios = figures["ratios"]
+    assert ratios[0]["size_ratio"] == 1.0 and ratios[1]["size_ratio"] == 3.0
+    assert "pass2_statement_s_slope" in ratios[1]
+    status = (tmp_path / "out" / "growth-status-span2.txt").read_text()
+    assert "Pass 1: 21 complete, 0 stale, 0 missing" in status
+    assert (
+        "| span2 (2021-10-19 .. 2021-11-08) | 21 |" in (tmp_path / "out" / "growth.md").read_text()
+    )

@@ -34,8 +34,10 @@ def services(airflow_db, tmp_path_factory):
     env = scheduler_env(
         unpause=DAGS,
         AIRFLOW__CORE__PARALLELISM="8",
-        # a killed task / scheduler is noticed after seconds instead of 5 minutes
-        AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT="10",
+        # a killed task / scheduler is noticed after seconds instead of 5 minutes; not
+        # fewer than 30: on 2 busy cores a live task's heartbeat can come 10 s late, and
+        # the scheduler would fail and retry it (seen in CI as load_day tries 2 and 3)
+        AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT="30",
         AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL="3",
         AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL="5",
         AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_THRESHOLD="10",

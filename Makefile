@@ -16,7 +16,7 @@ help:
 	@echo "make demo   - install, build the local warehouse with demo data, run the DAGs, print a summary"
 	@echo "make test   - run the whole test suite"
 	@echo "make bench  - run the benchmark (seed scale) and write bench/results/"
-	@echo "make bench-growth - bench H: costs at 1, 3, 10 and 22 seasons (~40 min)"
+	@echo "make bench-growth - bench H: costs at 1, 3, 10 and 22 seasons (~45 min)"
 	@echo "make ui     - start the Airflow UI and scheduler on http://127.0.0.1:8080 (Ctrl-C stops)"
 	@echo "make lint   - ruff check + format check"
 	@echo "make screenshots - refresh docs/*.png from a clean demo (temporary Airflow and warehouse)"

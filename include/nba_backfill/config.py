@@ -69,6 +69,10 @@ class Settings:
     analytics_dataset: str = "nba_analytics"
     # the user's own reference tables: nba_reference.player_aliases
     reference_dataset: str = "nba_reference"
+    # the shape of {raw}.nbac_schedule: "native" (this package's columns) or "nbacom"
+    # (NBA.com's: 10-digit game_id, *_team_tricode, INT64 game_status), read through a
+    # view that apply-schema creates in the reference dataset
+    schedule_shape: str = "native"
     # Airflow pool that bounds concurrent writes to the output table. BigQuery runs at
     # most 2 mutating DML statements per table at once, so the pool has 2 slots.
     write_pool: str = "nba_warehouse_writes"
@@ -110,6 +114,20 @@ class Settings:
     @property
     def default_export_location(self) -> str:
         return str(self.local_data_dir / "exports")
+
+
+SCHEDULE_SHAPES = ("native", "nbacom")
+
+
+def validate_schedule_shape(value: str, what: str) -> str:
+    if value not in SCHEDULE_SHAPES:
+        raise ConfigError(
+            f"{what}={value!r} is not a schedule shape this package reads: set it to "
+            "'native' (the default: this package's columns) or 'nbacom' (NBA.com's: "
+            "10-digit game_id, home/away_team_tricode, INT64 game_status); any other "
+            "shape: a view in the native shape (docs/data-contract.md, 'Other shapes')"
+        )
+    return value
 
 
 MEMORY_RE = re.compile(r"^[0-9]+(\.[0-9]+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
@@ -164,6 +182,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ),
         reference_dataset=validate_dataset(
             env.get("NBA_REFERENCE_DATASET") or d.reference_dataset, "NBA_REFERENCE_DATASET"
+        ),
+        schedule_shape=validate_schedule_shape(
+            (env.get("NBA_SCHEDULE_SHAPE") or d.schedule_shape).strip().lower(),
+            "NBA_SCHEDULE_SHAPE",
         ),
         write_pool=env.get("NBA_WRITE_POOL") or d.write_pool,
         write_pool_slots=_int(env, "NBA_WRITE_POOL_SLOTS", d.write_pool_slots) or 1,

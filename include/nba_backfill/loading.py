@@ -321,6 +321,14 @@ def load_directory(
     files, skipped = find_files(directory)
     for name in skipped:
         out(f"  skipped {name}: not named after a table")
+    shape = warehouse.identifiers.schedule_shape
+    if "nbac_schedule" in files and shape != "native":
+        raise LoadError(
+            f"{files['nbac_schedule'][0]}: the schedule is in the {shape!r} shape here "
+            "(NBA_SCHEDULE_SHAPE): it is written by its own feed, and `cli load` loads "
+            "schedules of this package's shape only; load it with that feed, or remove the "
+            "file from the folder (the other files load as they are)"
+        )
     warehouse.apply_schema()
     staged: dict[str, str] = {}
     try:

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nba_backfill.config import SQL_DIR, validate_dataset, validate_project
+from nba_backfill.config import (
+    SQL_DIR,
+    validate_dataset,
+    validate_project,
+    validate_schedule_shape,
+)
+
+# the view apply-schema creates over a schedule of another shape (include/sql/shapes/)
+SCHEDULE_VIEW = "nbac_schedule_games"
 
 
 class PartitionFilterError(ValueError):
@@ -32,11 +40,15 @@ class Identifiers:
     project: str | None = None
     # the user's own reference tables (player aliases)
     reference_dataset: str = "nba_reference"
+    # the shape of the schedule table (NBA_SCHEDULE_SHAPE): "native" (this package's) or
+    # "nbacom" (NBA.com's, read through the view {reference}.nbac_schedule_games)
+    schedule_shape: str = "native"
 
     def __post_init__(self) -> None:
         validate_dataset(self.raw_dataset, "raw dataset")
         validate_dataset(self.analytics_dataset, "analytics dataset")
         validate_dataset(self.reference_dataset, "reference dataset")
+        validate_schedule_shape(self.schedule_shape, "schedule shape")
         if self.project is not None:
             validate_project(self.project, "project")
 
@@ -48,11 +60,20 @@ class Identifiers:
         return (self.raw_dataset, self.analytics_dataset, self.reference_dataset)
 
     @property
+    def schedule_relation(self) -> str:
+        """What the statements read the schedule from: the raw table in this package's
+        shape, or the view that maps another shape onto it (created by apply-schema)."""
+        if self.schedule_shape == "native":
+            return f"{self._path(self.raw_dataset)}.nbac_schedule"
+        return f"{self._path(self.reference_dataset)}.{SCHEDULE_VIEW}"
+
+    @property
     def template_vars(self) -> dict[str, str]:
         return {
             "raw": self._path(self.raw_dataset),
             "analytics": self._path(self.analytics_dataset),
             "reference": self._path(self.reference_dataset),
+            "schedule": self.schedule_relation,
         }
 
 
@@ -260,6 +281,8 @@ def check_partition_filters(tree, identifiers: Identifiers) -> None:
     """
     from sqlglot import exp
 
+    if isinstance(tree, exp.Create) and (tree.args.get("kind") or "").upper() == "VIEW":
+        return  # a view's query is checked where the view is read, as BigQuery does
     required = _required_tables(identifiers)
     if isinstance(tree, exp.Merge) and isinstance(tree.this, exp.Table):
         target = tree.this

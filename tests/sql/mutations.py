@@ -24,6 +24,7 @@ LOAD_DELETE = "load/delete_games.sql"
 LOAD_PLAN = "load/plan_games.sql"
 RETIRE_ALIASES = "load/retire_aliases.sql"
 INSERT_ALIASES = "load/insert_aliases.sql"
+NBACOM = "shapes/nbacom_schedule.sql"
 
 MUTATIONS: list[tuple[str, str, str, str]] = [
     # ---- Pass 2: re-deliveries ------------------------------------------------------------
@@ -400,4 +401,13 @@ MUTATIONS: list[tuple[str, str, str, str]] = [
     ("audit: one of several candidates is suggested", UNMATCHED,
      "if(count(*) = 1, min(c.player_lookup), null) as suggested_key",
      "min(c.player_lookup) as suggested_key"),
+    # ---- the NBA.com schedule, seen in the native shape ---------------------------------------
+    ("nbacom schedule: code 3 is not Final", NBACOM,
+     "when s.game_status = 3 then 'Final'", "when s.game_status = 2 then 'Final'"),
+    ("nbacom schedule: a text without a code is ignored", NBACOM,
+     "when s.game_status is null and regexp_contains", "when false and regexp_contains"),
+    ("nbacom schedule: NBA.com's id kept as game_id", NBACOM,
+     "  ) as game_id,\n", "  ) as game_id_derived,\n  s.game_id,\n"),
+    ("nbacom schedule: team codes not upper-cased", NBACOM,
+     "upper(trim(s.home_team_tricode))\n  ) as game_id", "trim(s.home_team_tricode)\n  ) as game_id"),
 ]  # fmt: skip

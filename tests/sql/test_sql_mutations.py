@@ -37,6 +37,7 @@ FAST_TESTS = [  # in the order that stops most mutations soonest (-x)
     "tests/sql/test_staleness_rules.py",
     "tests/sql/test_loading.py",
     "tests/sql/test_loading_by_game.py",
+    "tests/sql/test_schedule_shapes.py",
 ]
 # The tests that pin down a SQL file's rules, run first for its mutations (then the others:
 # every mutation still meets every fast test before it may survive)
@@ -49,6 +50,7 @@ FIRST_FOR = {
     "audit/pbp_unmatched": ["test_player_identity", "test_player_aliases"],
     "audit/": ["test_pass1_rules"],
     "load/": ["test_loading", "test_loading_by_game"],
+    "shapes/": ["test_schedule_shapes"],
 }
 
 

@@ -14,6 +14,8 @@ def test_defaults():
     assert (cfg.write_pool, cfg.write_pool_slots) == ("nba_warehouse_writes", 2)
     assert (cfg.null_minutes_min_share, cfg.null_minutes_max_share) == (0.35, 0.45)
     assert cfg.maximum_bytes_billed == 50 * 1024**3
+    assert cfg.schedule_shape == "native"
+    assert load_settings({"NBA_SCHEDULE_SHAPE": " NBAcom "}).schedule_shape == "nbacom"
 
 
 def test_overrides():
@@ -42,6 +44,7 @@ def test_overrides():
         ({"NBA_WRITE_POOL_SLOTS": "two"}, "NBA_WRITE_POOL_SLOTS='two' is not an integer"),
         ({"NBA_DUCKDB_MEMORY_LIMIT": "4"}, "NBA_DUCKDB_MEMORY_LIMIT='4' is not a size: set e.g."),
         ({"NBA_DUCKDB_MEMORY_LIMIT": "1GB'; drop"}, "is not a size"),
+        ({"NBA_SCHEDULE_SHAPE": "espn"}, "NBA_SCHEDULE_SHAPE='espn' is not a schedule shape this package reads: set it to 'native'"),
     ],
 )  # fmt: skip
 def test_bad_settings_are_refused(env, message):

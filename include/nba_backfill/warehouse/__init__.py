@@ -39,7 +39,10 @@ def duckdb_warehouse(path: str | Path | None = None, cfg: Settings | None = None
     return DuckDBWarehouse(
         resolved,
         Identifiers(
-            cfg.raw_dataset, cfg.analytics_dataset, reference_dataset=cfg.reference_dataset
+            cfg.raw_dataset,
+            cfg.analytics_dataset,
+            reference_dataset=cfg.reference_dataset,
+            schedule_shape=cfg.schedule_shape,
         ),
         lock_timeout_s=cfg.duckdb_lock_timeout_s,
         memory_limit=cfg.duckdb_memory_limit,
@@ -72,6 +75,7 @@ def get_warehouse(conn_id: str | None = None, cfg: Settings | None = None) -> Wa
             raw_dataset=cfg.raw_dataset,
             analytics_dataset=cfg.analytics_dataset,
             reference_dataset=cfg.reference_dataset,
+            schedule_shape=cfg.schedule_shape,
             location=cfg.bigquery_location,
             maximum_bytes_billed=cfg.maximum_bytes_billed,
         )

@@ -198,11 +198,16 @@ class Warehouse(ABC):
         """Drop a staging table of stage_file (if it exists)."""
 
     def apply_schema(self) -> list[str]:
-        """Create the datasets and tables of include/sql/ddl if they do not exist."""
+        """Create the datasets and tables of include/sql/ddl if they do not exist; with a
+        schedule of another shape (NBA_SCHEDULE_SHAPE), the view the statements read it
+        through instead of the native table (the raw table is the feed's, never created)."""
         from nba_backfill.sql import ddl_names
 
         self.create_datasets()
+        shape = self.identifiers.schedule_shape
         names = ddl_names()
+        if shape != "native":
+            names = [n for n in names if n != "ddl/nbac_schedule"] + [f"shapes/{shape}_schedule"]
         for name in names:
             self.run(name)
         return names

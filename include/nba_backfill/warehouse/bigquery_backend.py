@@ -195,6 +195,7 @@ class BigQueryWarehouse(Warehouse):
         raw_dataset: str = "nba_raw",
         analytics_dataset: str = "nba_analytics",
         reference_dataset: str = "nba_reference",
+        schedule_shape: str = "native",
         location: str | None = "US",
         maximum_bytes_billed: int | None = None,
         project: str | None = None,
@@ -215,6 +216,7 @@ class BigQueryWarehouse(Warehouse):
             analytics_dataset,
             project=self.project,
             reference_dataset=reference_dataset,
+            schedule_shape=schedule_shape,
         )
         self.location = location
         self.maximum_bytes_billed = maximum_bytes_billed

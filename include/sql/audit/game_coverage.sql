@@ -6,7 +6,7 @@
 with
 final_games as (
   select distinct game_id, game_date, home_team_abbr, away_team_abbr
-  from {{ raw }}.nbac_schedule
+  from {{ schedule }}
   where game_date between @start_date and @end_date
     and lower(trim(game_status)) = 'final'
 ),

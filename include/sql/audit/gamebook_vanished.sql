@@ -9,7 +9,7 @@
 with
 final_games as (
   select distinct s.game_id, s.game_date
-  from {{ raw }}.nbac_schedule as s
+  from {{ schedule }} as s
   where s.game_date between @start_date and @end_date
     and lower(trim(s.game_status)) = 'final'
 ),

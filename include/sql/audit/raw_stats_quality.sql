@@ -19,7 +19,7 @@ final_games as (
     game_id,
     any_value(upper(trim(home_team_abbr))) as home_team_abbr,
     any_value(upper(trim(away_team_abbr))) as away_team_abbr
-  from {{ raw }}.nbac_schedule
+  from {{ schedule }}
   where game_date between @start_date and @end_date and lower(trim(game_status)) = 'final'
   group by game_id
 ),

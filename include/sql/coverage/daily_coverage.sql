@@ -19,7 +19,7 @@ schedule as (
     any_value(home_team_abbr) as home_team_abbr,
     any_value(away_team_abbr) as away_team_abbr,
     logical_or(lower(trim(game_status)) = 'final') as is_final
-  from {{ raw }}.nbac_schedule
+  from {{ schedule }}
   where game_date between @start_date and @end_date
   group by game_id
 ),

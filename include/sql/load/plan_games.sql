@@ -27,7 +27,7 @@ table_games as (
 
 final_games as (
   select s.game_date, s.game_id, logical_or(lower(trim(s.game_status)) = 'final') as is_final
-  from {{ raw }}.nbac_schedule as s
+  from {{ schedule }} as s
   where s.game_date between @first_date and @last_date and s.game_date in unnest(@dates)
   group by s.game_date, s.game_id
 ),

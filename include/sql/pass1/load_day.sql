@@ -63,7 +63,7 @@ using (
         s.season_year,
         upper(trim(s.home_team_abbr)) as home_team_abbr,
         upper(trim(s.away_team_abbr)) as away_team_abbr
-      from {{ raw }}.nbac_schedule as s
+      from {{ schedule }} as s
       where s.game_date = @day and lower(trim(s.game_status)) = 'final'
     )
     where if(

@@ -8,7 +8,7 @@ select
   sum(final_games) as final_games
 from (
   select s.game_date, count(distinct s.game_id) as final_games
-  from {{ raw }}.nbac_schedule as s
+  from {{ schedule }} as s
   where s.game_date between @start_date and @end_date
     and lower(trim(s.game_status)) = 'final'
   group by s.game_date

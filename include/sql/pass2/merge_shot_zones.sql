@@ -71,7 +71,7 @@ using (
         s.season_year,
         upper(trim(s.home_team_abbr)) as home_team_abbr,
         upper(trim(s.away_team_abbr)) as away_team_abbr
-      from {{ raw }}.nbac_schedule as s
+      from {{ schedule }} as s
       where s.game_date between @start_date and @end_date and lower(trim(s.game_status)) = 'final'
     )
     where game_id = concat(format_date('%Y%m%d', game_date), '_', away_team_abbr, '_', home_team_abbr)

@@ -6,7 +6,7 @@ select
   s.season_year,
   min(s.game_date) as first_date,
   max(s.game_date) as last_date
-from {{ raw }}.nbac_schedule as s
+from {{ schedule }} as s
 where s.game_date between @start_date and @end_date and s.season_year is not null
 group by s.season_year
 order by first_date

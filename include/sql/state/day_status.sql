@@ -46,7 +46,7 @@ schedule as (
     s.game_id,
     s.game_date,
     logical_or(lower(trim(s.game_status)) = 'final') as is_final
-  from {{ raw }}.nbac_schedule as s
+  from {{ schedule }} as s
   where s.game_date between @start_date and @end_date
   group by s.game_id, s.game_date
 ),

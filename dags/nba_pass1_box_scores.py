@@ -119,6 +119,7 @@ def nba_pass1_box_scores():
 
         from nba_backfill import pass1, staleness
         from nba_backfill.days import ParamError, resolve_range, today_of
+        from nba_backfill.target import TargetError
         from nba_backfill.warehouse import get_warehouse
 
         cfg = settings()
@@ -151,7 +152,7 @@ def nba_pass1_box_scores():
                 max_days=max_days,
                 chain=bool(params.get("chain_runs")),
             )
-        except ParamError as error:  # more game days than one run maps: how to proceed
+        except (ParamError, TargetError) as error:  # too many game days; a table it cannot serve
             raise AirflowFailException(str(error)) from None
         plan = plan.as_dict()
         ti.xcom_push(key="plan", value=plan)

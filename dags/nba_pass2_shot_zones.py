@@ -120,6 +120,7 @@ def nba_pass2_shot_zones():
 
         from nba_backfill import pass2
         from nba_backfill.days import ParamError, today_of
+        from nba_backfill.target import TargetError
         from nba_backfill.warehouse import get_warehouse
 
         cfg = settings()
@@ -142,16 +143,19 @@ def nba_pass2_shot_zones():
             windows = pass2.parse_windows(params.get("windows"))
         except ParamError as error:
             raise AirflowFailException(str(error)) from None
-        plan = pass2.plan(
-            get_warehouse(),
-            requested,
-            today=today_of(dag_run.run_after),
-            lookback_days=cfg.stale_lookback_days,
-            sweep_history=bool(params.get("sweep_history")),
-            windows=windows,
-            # ranges from asset events say where to look: fresh days are not merged again
-            only_stale=not pass2.params_given(params),
-        ).as_dict()
+        try:
+            plan = pass2.plan(
+                get_warehouse(),
+                requested,
+                today=today_of(dag_run.run_after),
+                lookback_days=cfg.stale_lookback_days,
+                sweep_history=bool(params.get("sweep_history")),
+                windows=windows,
+                # ranges from asset events say where to look: fresh days are not merged again
+                only_stale=not pass2.params_given(params),
+            ).as_dict()
+        except TargetError as error:  # an output table the passes cannot serve
+            raise AirflowFailException(str(error)) from None
         ti.xcom_push(key="plan", value=plan)
         return plan["windows"]
 

@@ -300,3 +300,55 @@ def wait_for(predicate, timeout=240, what="", services=None):
     raise AssertionError(
         f"timed out waiting for {what}\n{services.tail('scheduler') if services else ''}"
     )
+
+
+def production_ddl(table: str) -> str:
+    """The production CREATE TABLE of tests/fixtures/production-ddl/<table>.sql (hand-copied
+    from najicham/nba-stats-scraper) for DuckDB, as `<dataset>.<table>` (partitioning,
+    clustering and options dropped: storage settings)."""
+    from pathlib import Path
+
+    import sqlglot
+    from sqlglot import exp
+
+    text = (Path(__file__).parent / "fixtures" / "production-ddl" / f"{table}.sql").read_text()
+    create = next(s for s in sqlglot.parse(text, read="bigquery") if isinstance(s, exp.Create))
+    create.set("properties", None)
+    create.this.set("this", exp.to_table(table))
+    return create.sql("duckdb")
+
+
+def nbacom_schedule(native: pa.Table) -> list[dict]:
+    """The native schedule rows as NBA.com delivers them: its own 10-digit ids (in date
+    order within a season), tricodes padded and in lower case here and there, the status
+    as a code and a text (a postponed game: code 1, text 'PPD')."""
+    rows = sorted(native.to_pylist(), key=lambda r: (r["game_date"], r["game_id"]))
+    out = []
+    for n, r in enumerate(rows, start=1):
+        status = {"final": (3, "Final"), "postponed": (1, "PPD")}.get(
+            r["game_status"].strip().lower(), (1, "7:30 pm ET")
+        )
+        if status[0] == 3:  # the code decides; without a code, the text
+            status = [(3, None), (3, "Final/OT"), (None, "Final/OT"), (3, "Final")][n % 4]
+        yy = r["season_year"] % 100
+        out.append({
+            "game_id": f"002{yy:02d}{n:05d}",
+            "game_code": f"{r['game_date']:%Y%m%d}/{r['away_team_abbr']}{r['home_team_abbr']}",
+            "season": str(r["season_year"]),
+            "season_nba_format": f"{r['season_year']}-{(r['season_year'] + 1) % 100:02d}",
+            "season_year": r["season_year"],
+            "game_date": r["game_date"],
+            "game_status": status[0],
+            "game_status_text": status[1],
+            "home_team_id": 1610612700 + n % 30,
+            "home_team_tricode": r["home_team_abbr"] if n % 3 else f" {r['home_team_abbr'].lower()}",
+            "home_team_name": "home",
+            "away_team_id": 1610612700 + (n + 1) % 30,
+            "away_team_tricode": r["away_team_abbr"],
+            "away_team_name": "away",
+            "is_playoffs": r["is_playoffs"],
+            "source_file_path": "gs://nba-scraped-data/schedule.json",
+            "created_at": dt.datetime(2021, 10, 1, tzinfo=dt.UTC),
+            "processed_at": dt.datetime(2021, 10, 1, tzinfo=dt.UTC),
+        })  # fmt: skip
+    return out

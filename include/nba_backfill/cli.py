@@ -163,9 +163,66 @@ def cmd_build_demo(args) -> int:
 
 
 def cmd_apply_schema(args) -> int:
-    names = _warehouse().apply_schema()
+    warehouse = _warehouse()
+    if args.check:
+        return check_schema(warehouse)
+    names = warehouse.apply_schema()
     print("applied: " + ", ".join(names))
-    return 0
+    return check_schema(warehouse, quiet_when_served=True)
+
+
+def check_schema(warehouse, *, quiet_when_served: bool = False) -> int:
+    """`apply-schema --check`: the output table against what the passes need; changes
+    nothing. Exit 0 when the passes can run against it, 1 with what to change."""
+    from nba_backfill import target
+    from nba_backfill.sql import SCHEDULE_VIEW
+
+    ids = warehouse.identifiers
+    shape = target.read_shape(warehouse)
+    name = f"{ids.analytics_dataset}.{target.TABLE}"
+    if shape is None:
+        print(f"{name}: no such table; `apply-schema` creates it (this package's shape)")
+        return 1
+    problems = shape.problems()
+    if problems or not quiet_when_served:
+        print(f"{name} ({len(shape.columns)} columns) in {warehouse!r}")
+        if ids.schedule_shape != "native":
+            print(
+                f"  schedule: {ids.raw_dataset}.nbac_schedule in the {ids.schedule_shape!r} "
+                f"shape, read through {ids.reference_dataset}.{SCHEDULE_VIEW}"
+            )
+        written = shape.extra_written
+        if written:
+            print("  Pass 1 also writes " + ", ".join(written) + " (from the box score)")
+        for column, scale in shape.numeric:
+            how = "cast" if scale < 0 else f"rounded to {scale} place(s) and cast"
+            print(f"  {column}: NUMERIC here, our FLOAT64 value {how}")
+        if shape.pass2_blocked_by:
+            print(
+                "  REQUIRED column(s) " + ", ".join(shape.pass2_blocked_by) + ": Pass 2 never "
+                "inserts a row of its own (Pass 1 writes each row first)"
+            )
+        ours = {n for n, _ in target.needed()} | set(written)
+        foreign = sum(1 for c in shape.columns if c.name not in ours)
+        if foreign:
+            print(
+                f"  {foreign} column(s) of another writer: never written; its rows (neither "
+                "pass1_processed_at nor shot_zones_processed_at set) are never deleted"
+            )
+    raw = target.raw_problems(warehouse)
+    for problem in raw:
+        print(f"  RAW: {problem}")
+    if not problems:
+        print(f"  {name} serves both passes as it is")
+        return 1 if raw else 0
+    for problem in problems:
+        print(f"  CANNOT SERVE: {problem}")
+    script = shape.alter_script(ids.template_vars["analytics"] + f".{target.TABLE}")
+    if script:
+        print("  Add the missing columns (nullable: no other reader of the table notices):")
+        print("\n".join(f"    {line}" for line in script.splitlines()))
+    print("  The passes refuse to run against this table until it is changed.")
+    return 1
 
 
 def cmd_load(args) -> int:
@@ -456,9 +513,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dag-id", default="nba_pass1_box_scores")
     p.add_argument("--every", type=float, default=10.0, help="seconds between lines")
     p.set_defaults(func=cmd_progress)
-    sub.add_parser("apply-schema", help="create datasets and tables if missing").set_defaults(
-        func=cmd_apply_schema
+    p = sub.add_parser(
+        "apply-schema",
+        help="create datasets and tables if missing (and the schedule view of "
+        "NBA_SCHEDULE_SHAPE); --check: compare the output table with what the passes "
+        "need and print the ALTER TABLE script that adds what is missing, changing nothing",
     )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing: say whether the passes can run against the output table, "
+        "what they write besides their columns, and what to add (exit 1 if they cannot)",
+    )
+    p.set_defaults(func=cmd_apply_schema)
     p = sub.add_parser(
         "load",
         help="load DIR's files (<table>.csv, .csv.gz or .parquet, the layout of "

@@ -107,6 +107,9 @@ def plan(
     `max_days` game days at a time: this run loads the first ones, and `next` is the rest,
     for the run this one starts when it has succeeded (the last run of the chain looks for
     stale days; the others load their own days, like backfill runs)."""
+    from nba_backfill import target
+
+    target.require(warehouse)  # a table it cannot serve: TargetError, nothing written
     days = plan_days(warehouse, requested)
     if chain and len(days) > max_days:
         rest = {"start_date": days[max_days], "end_date": requested.end.isoformat()}
@@ -149,9 +152,14 @@ def load_day(
     warehouse: Warehouse, day: str | dt.date, labels: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Run the day's MERGE; returns the day, rows affected and seconds in the warehouse."""
+    from nba_backfill import target
+
     the_day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
     result = warehouse.run(
-        "pass1/load_day", {"day": the_day}, labels={**(labels or {}), "day": the_day.isoformat()}
+        "pass1/load_day",
+        {"day": the_day},
+        labels={**(labels or {}), "day": the_day.isoformat()},
+        template=target.require(warehouse).template(),
     )
     return {
         "day": the_day.isoformat(),

@@ -178,6 +178,9 @@ def plan(
     days of them that are already fresh are not merged again. A run that waited through a
     Pass 1 backfill merges every day at once; the runs its events queue behind it then
     find nothing left to do."""
+    from nba_backfill import target
+
+    target.require(warehouse)  # a table it cannot serve: TargetError, nothing written
     swept = staleness.lookback_windows(
         requested, today=today, lookback_days=lookback_days, sweep_history=sweep_history
     )
@@ -237,10 +240,13 @@ def season_windows(warehouse: Warehouse, window: DayRange) -> list[DayRange]:
 def run_statement(
     warehouse: Warehouse, window: DayRange, labels: dict[str, str] | None
 ) -> dict[str, Any]:
+    from nba_backfill import target
+
     result = warehouse.run(
         "pass2/merge_shot_zones",
         {"start_date": window.start, "end_date": window.end},
         labels={**(labels or {}), "start": window.start.isoformat(), "end": window.end.isoformat()},
+        template=target.require(warehouse).template(),
     )
     log.info("%s: %s rows merged in %.2fs", window, result.affected_rows, result.elapsed_s)
     return {**window.as_dict(), "rows": result.affected_rows, "seconds": round(result.elapsed_s, 4)}

@@ -92,6 +92,7 @@ def load(name: str) -> str:
 
 # in the order they call each other (a macro sees the globals of the files before it)
 MACROS = (
+    "macros/own_rows.sql.j2",
     "macros/player_lookup.sql.j2",
     "macros/raw_values.sql.j2",
     "macros/player_aliases.sql.j2",
@@ -152,9 +153,12 @@ _TYPES = {"STRING", "INT64", "FLOAT64", "BOOL", "DATE", "TIMESTAMP"}
 
 def check_template(template: Mapping[str, Any] | None) -> dict[str, Any]:
     """Extra template variables are identifiers too, never values: a table or column name
-    (lower-case letters, digits, '_'), a column type of the DDL, or lists of those."""
+    (lower-case letters, digits, '_'), a column type of the DDL, a NUMERIC column's scale
+    (read from the table's schema), or lists of those."""
 
     def ok(value: Any) -> bool:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -1 <= value <= 38  # a NUMERIC column's scale (target.py), never a value
         if isinstance(value, str):
             return bool(_IDENTIFIER_RE.match(value)) or value in _TYPES
         if isinstance(value, list | tuple):

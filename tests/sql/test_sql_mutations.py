@@ -38,6 +38,7 @@ FAST_TESTS = [  # in the order that stops most mutations soonest (-x)
     "tests/sql/test_loading.py",
     "tests/sql/test_loading_by_game.py",
     "tests/sql/test_schedule_shapes.py",
+    "tests/sql/test_existing_target.py",
 ]
 # The tests that pin down a SQL file's rules, run first for its mutations (then the others:
 # every mutation still meets every fast test before it may survive)
@@ -51,6 +52,7 @@ FIRST_FOR = {
     "audit/": ["test_pass1_rules"],
     "load/": ["test_loading", "test_loading_by_game"],
     "shapes/": ["test_schedule_shapes"],
+    "macros/own_rows": ["test_existing_target"],
 }
 
 

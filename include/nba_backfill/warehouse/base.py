@@ -213,5 +213,10 @@ class Warehouse(ABC):
         return names
 
     @abstractmethod
+    def table_columns(self, dataset: str, table: str) -> list | None:
+        """The table's columns (nba_backfill.target.Column: name, type, REQUIRED, NUMERIC
+        scale) as the warehouse describes them, or None when there is no such table."""
+
+    @abstractmethod
     def create_datasets(self) -> None:
         """Create the raw and analytics datasets (schemas) if missing."""

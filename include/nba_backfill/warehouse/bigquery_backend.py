@@ -510,6 +510,18 @@ class BigQueryWarehouse(Warehouse):
             raise query_error(sql_name, "BigQuery (dry run)", error) from error
         return int(job.total_bytes_processed or 0)
 
+    def table_columns(self, dataset: str, table: str) -> list | None:
+        from google.api_core.exceptions import NotFound
+
+        from nba_backfill.target import column
+
+        client = self.hook.get_client(project_id=self.project, location=self.location)
+        try:
+            found = client.get_table(f"{self.project}.{dataset}.{table}")
+        except NotFound:
+            return None
+        return [column(f.name, f.field_type, f.mode == "REQUIRED", f.scale) for f in found.schema]
+
     def create_datasets(self) -> None:
         from google.cloud import bigquery
 

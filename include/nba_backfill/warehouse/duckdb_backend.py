@@ -334,6 +334,26 @@ class DuckDBWarehouse(Warehouse):
         log.info("%s: exported to %s in %.3fs", sql_name, final, time.perf_counter() - started)
         return str(final)
 
+    def table_columns(self, dataset: str, table: str) -> list | None:
+        from nba_backfill.target import column
+
+        con = self.connect()
+        try:
+            rows = con.execute(
+                "select column_name, data_type, is_nullable = 'NO', numeric_scale "
+                "from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position",
+                [dataset, table],
+            ).fetchall()
+        finally:
+            con.close()
+        if not rows:
+            return None
+        return [
+            column(name, kind, required, scale if kind.upper().startswith("DECIMAL") else None)
+            for name, kind, required, scale in rows
+        ]
+
     def create_datasets(self) -> None:
         con = self.connect()
         try:

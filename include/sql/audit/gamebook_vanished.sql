@@ -19,6 +19,7 @@ loaded as (
   from {{ analytics }}.player_game_summary as o
   where o.game_date between @start_date and @end_date
     and o.primary_source_used = 'nbac_gamebook'
+    and {{ own_rows('o') }}
   group by o.game_id, o.game_date
 ),
 

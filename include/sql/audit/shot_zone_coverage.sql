@@ -11,4 +11,4 @@ select
   sum(pbp_shot_events) as shot_events,
   sum(pbp_fallback_events) as fallback_events
 from {{ analytics }}.player_game_summary
-where game_date between @start_date and @end_date
+where game_date between @start_date and @end_date and {{ own_rows() }}

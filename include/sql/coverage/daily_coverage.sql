@@ -36,7 +36,7 @@ summary as (
     pass1_processed_at,
     shot_zones_processed_at
   from {{ analytics }}.player_game_summary
-  where game_date between @start_date and @end_date
+  where game_date between @start_date and @end_date and {{ own_rows() }}
 ),
 
 per_game as (

@@ -4,4 +4,5 @@
 select distinct o.season_year
 from {{ analytics }}.player_game_summary as o
 where o.game_date between @start_date and @end_date and o.season_year is not null
+  and {{ own_rows('o') }}
 order by o.season_year

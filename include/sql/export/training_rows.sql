@@ -7,4 +7,5 @@
 select o.* except (pass1_processed_at, shot_zones_processed_at)
 from {{ analytics }}.player_game_summary as o
 where o.game_date between @first_date and @last_date and o.season_year = @season
+  and {{ own_rows('o') }}
 order by o.game_date, o.game_id, o.player_lookup

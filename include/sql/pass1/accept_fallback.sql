@@ -5,3 +5,4 @@
 -- Parameters: @dates (ARRAY<DATE>) and @game_ids (ARRAY<STRING>).
 delete from {{ analytics }}.player_game_summary as t
 where t.game_date in unnest(@dates) and t.game_id in unnest(@game_ids)
+  and {{ own_rows('t') }}

@@ -47,6 +47,8 @@
 --   (state/day_status.sql) and Pass 1's audit fails naming the game
 --   (audit/gamebook_vanished.sql) until its gamebook rows are loaded again, or the
 --   fallback is accepted (python -m nba_backfill.cli accept-fallback deletes its rows).
+{%- set extra = extra_columns | default([]) %}
+{%- set numeric = numeric_columns | default([]) %}
 merge {{ analytics }}.player_game_summary as t
 using (
   with
@@ -151,6 +153,7 @@ using (
     select distinct t.game_id
     from {{ analytics }}.player_game_summary as t
     where t.game_date = @day
+      and {{ own_rows('t') }}
       and t.primary_source_used = 'nbac_gamebook'
       and t.game_id in (select game_id from final_games)
       and t.game_id not in (select game_id from gamebook_games)
@@ -258,14 +261,32 @@ using (
     from checked as c
     join final_games as f on f.game_id = c.game_id
     left join game_lengths as l on l.game_id = c.game_id
-  )
+  ){% if 'win_flag' in extra %},
+
+  -- win_flag (a table that has it): the team's points against its opponent's
+  team_points as (
+    select game_id, team_abbr, sum(points) as points
+    from day_rows
+    group by game_id, team_abbr
+  ){% endif %}
 
   select
     d.*,
     safe_divide(d.points, 2 * (d.fg_attempts + 0.44 * d.ft_attempts)) as ts_pct,
     safe_divide(d.fg_makes + 0.5 * d.three_pt_makes, d.fg_attempts) as efg_pct,
+    {%- if 'starter_flag' in extra %}
+    -- starter_flag (a table that has it): more than 20 minutes, the table's own definition
+    coalesce(d.minutes_played > 20, false) as starter_flag,
+    {%- endif %}
+    {%- if 'win_flag' in extra %}
+    coalesce(tp.points > op.points, false) as win_flag,
+    {%- endif %}
     false as held
   from day_rows as d
+  {%- if 'win_flag' in extra %}
+  left join team_points as tp on tp.game_id = d.game_id and tp.team_abbr = d.team_abbr
+  left join team_points as op on op.game_id = d.game_id and op.team_abbr = d.opponent_team_abbr
+  {%- endif %}
   union all
   -- the rows of held games as the table has them: each matches itself, and no WHEN
   -- clause touches a held row (only the keys are used; the columns are day_rows')
@@ -275,9 +296,11 @@ using (
     t.points, t.assists, t.offensive_rebounds, t.defensive_rebounds, t.total_rebounds,
     t.steals, t.blocks, t.turnovers, t.personal_fouls, t.fg_makes, t.fg_attempts,
     t.three_pt_makes, t.three_pt_attempts, t.ft_makes, t.ft_attempts, t.plus_minus,
-    t.primary_source_used, t.ts_pct, t.efg_pct, true as held
+    t.primary_source_used, t.ts_pct, t.efg_pct,
+    {%- for c in extra %} cast(null as bool) as {{ c }},{% endfor %} true as held
   from {{ analytics }}.player_game_summary as t
   where t.game_date = @day and t.game_id in (select game_id from held_games)
+    and {{ own_rows('t') }}
 ) as s
 on t.game_date = @day and t.game_id = s.game_id and t.player_lookup = s.player_lookup
 when matched and not s.held then update set
@@ -288,7 +311,7 @@ when matched and not s.held then update set
   home_game = s.home_game,
   is_active = s.is_active,
   player_status = s.player_status,
-  minutes_played = s.minutes_played,
+  minutes_played = {{ to_target('s.minutes_played', 'minutes_played', numeric) }},
   points = s.points,
   assists = s.assists,
   offensive_rebounds = s.offensive_rebounds,
@@ -305,8 +328,11 @@ when matched and not s.held then update set
   ft_makes = s.ft_makes,
   ft_attempts = s.ft_attempts,
   plus_minus = s.plus_minus,
-  ts_pct = s.ts_pct,
-  efg_pct = s.efg_pct,
+  ts_pct = {{ to_target('s.ts_pct', 'ts_pct', numeric) }},
+  efg_pct = {{ to_target('s.efg_pct', 'efg_pct', numeric) }},
+  {%- for c in extra %}
+  {{ c }} = s.{{ c }},
+  {%- endfor %}
   primary_source_used = s.primary_source_used,
   pass1_processed_at = current_timestamp()
 when not matched by target and not s.held then insert (
@@ -314,13 +340,15 @@ when not matched by target and not s.held then insert (
   opponent_team_abbr, home_game, is_active, player_status, minutes_played, points, assists,
   offensive_rebounds, defensive_rebounds, total_rebounds, steals, blocks, turnovers,
   personal_fouls, fg_makes, fg_attempts, three_pt_makes, three_pt_attempts, ft_makes,
-  ft_attempts, plus_minus, ts_pct, efg_pct, primary_source_used, pass1_processed_at
+  ft_attempts, plus_minus, ts_pct, efg_pct, primary_source_used,
+  {%- for c in extra %} {{ c }},{% endfor %} pass1_processed_at
 ) values (
   s.game_id, s.game_date, s.season_year, s.player_lookup, s.player_full_name, s.team_abbr,
-  s.opponent_team_abbr, s.home_game, s.is_active, s.player_status, s.minutes_played,
-  s.points, s.assists, s.offensive_rebounds, s.defensive_rebounds, s.total_rebounds,
+  s.opponent_team_abbr, s.home_game, s.is_active, s.player_status,
+  {{ to_target('s.minutes_played', 'minutes_played', numeric) }}, s.points, s.assists, s.offensive_rebounds, s.defensive_rebounds, s.total_rebounds,
   s.steals, s.blocks, s.turnovers, s.personal_fouls, s.fg_makes, s.fg_attempts,
   s.three_pt_makes, s.three_pt_attempts, s.ft_makes, s.ft_attempts, s.plus_minus,
-  s.ts_pct, s.efg_pct, s.primary_source_used, current_timestamp()
+  {{ to_target('s.ts_pct', 'ts_pct', numeric) }}, {{ to_target('s.efg_pct', 'efg_pct', numeric) }},
+  s.primary_source_used,{% for c in extra %} s.{{ c }},{% endfor %} current_timestamp()
 )
-when not matched by source and t.game_date = @day then delete
+when not matched by source and t.game_date = @day and {{ own_rows('t') }} then delete

@@ -15,7 +15,7 @@ from (
   union all
   select o.game_date, 0 as final_games
   from {{ analytics }}.player_game_summary as o
-  where o.game_date between @start_date and @end_date
+  where o.game_date between @start_date and @end_date and {{ own_rows('o') }}
   group by o.game_date
 )
 group by game_date

@@ -414,6 +414,9 @@ when matched then update set
   pbp_shot_events = s.pbp_shot_events,
   pbp_fallback_events = s.pbp_fallback_events,
   shot_zones_processed_at = current_timestamp()
+{#- a table with REQUIRED columns beyond the keys (pass2_blocked_by, nba_backfill.target)
+    gets no key-only row: Pass 1 writes the row, Pass 2 fills it on its next run #}
+{%- if not (pass2_blocked_by | default([])) %}
 when not matched by target then insert (
   game_id, game_date, player_lookup, paint_attempts, paint_makes, mid_range_attempts,
   mid_range_makes, three_attempts_pbp, three_makes_pbp, assisted_fg_makes,
@@ -426,11 +429,12 @@ when not matched by target then insert (
   s.mid_range_blocks, s.three_pt_blocks, s.pbp_shot_events, s.pbp_fallback_events,
   current_timestamp()
 )
+{%- endif %}
 when not matched by source
   and t.game_date between @start_date and @end_date
-  and t.pass1_processed_at is null then delete
+  and t.pass1_processed_at is null and t.shot_zones_processed_at is not null then delete
 when not matched by source
-  and t.game_date between @start_date and @end_date then update set
+  and t.game_date between @start_date and @end_date and {{ own_rows('t') }} then update set
   paint_attempts = cast(null as int64),
   paint_makes = cast(null as int64),
   mid_range_attempts = cast(null as int64),

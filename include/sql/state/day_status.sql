@@ -117,7 +117,7 @@ alias_games as (
     and (c.team_abbr is null or c.team_abbr = o.team_abbr)
     and (c.first_season is null or c.first_season <= o.season_year)
     and (c.last_season is null or c.last_season >= o.season_year)
-  where o.game_date between @start_date and @end_date
+  where o.game_date between @start_date and @end_date and {{ own_rows('o') }}
   group by o.game_id, o.game_date
 ),
 
@@ -135,7 +135,7 @@ summary as (
     max(pass1_processed_at) as pass1_latest,
     min(shot_zones_processed_at) as pass2_at
   from {{ analytics }}.player_game_summary
-  where game_date between @start_date and @end_date
+  where game_date between @start_date and @end_date and {{ own_rows() }}
   group by game_id, game_date
 ),
 

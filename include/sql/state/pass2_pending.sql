@@ -12,6 +12,6 @@ select
   countif(shot_zones_processed_at is null) > 0
     or max(pass1_processed_at) > min(shot_zones_processed_at) as pending
 from {{ analytics }}.player_game_summary
-where game_date <= @end_date
+where game_date <= @end_date and {{ own_rows() }}
 group by game_date
 order by game_date

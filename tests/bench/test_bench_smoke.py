@@ -1,5 +1,6 @@
-"""The benchmark harness runs end to end (a few days, one run per timing), so that
-`make bench` does not rot between the times someone runs it at seed scale."""
+"""The benchmark harness runs end to end (a few days, one run per timing; G, the
+scheduler's backfill, left out for the suite's time), so that `make bench` does not rot
+between the times someone runs it at seed scale."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def test_bench_runs_and_writes_its_report(tmp_path):
     result = subprocess.run(
         [
             sys.executable, "-m", "bench.run", "--start", "2021-10-19", "--end", "2021-10-23",
-            "--repeat", "1", "--skip-scheduler", "--no-readme",
+            "--repeat", "1", "--skip-scheduler", "--skip-backfill", "--no-readme",
             "--load-season", "2021-11-01:2021-11-07",
             "--out", str(tmp_path / "out"), "--work", str(tmp_path / "work"),
         ],
@@ -44,12 +45,8 @@ def test_bench_runs_and_writes_its_report(tmp_path):
     assert "B at least 25x faster than A (the whole old per-day pattern)" in {
         row["target"] for row in figures["targets"]
     }
-    # G: the backfill path and its no-op floor, one run per calendar day, same table
-    g = figures["backfill_paths"]
-    assert (g["backfill"]["runs"], g["noop_floor"]["runs"]) == (5, 5)
-    assert g["table_matches_params_path"] is True
-    assert 1 <= g["backfill"]["pass2_runs"] <= 2
-    assert g["backfill"]["task_processes"] >= g["noop_floor"]["task_processes"] >= 5
+    # G (airflow backfill create under a scheduler, ~75 s even over 5 days) is left to
+    # `make bench`; the backfill path itself is tested in tests/e2e/test_airflow_cli.py
     # L: cli load, a week's files twice, one day's files into the range, with its scans
     lo = figures["loads"]
     assert lo["season_rows"] > 0 and lo["L1_rows_per_s"] > 0 and lo["L2_rows_per_s"] > 0

@@ -23,7 +23,7 @@ SQL_FILES = sorted(str(p.relative_to(SQL_DIR).with_suffix("")) for p in SQL_DIR.
 # Loading files (include/sql/load/): the statements loop over the raw table's columns from
 # its DDL and name a staging table; every such template variable is an identifier, checked
 # by nba_backfill.sql.check_template before rendering.
-LOAD_VARIABLES = {"raw", "reference", "table", "staging", "column", "type", "staged"}
+LOAD_VARIABLES = {"raw", "reference", "schedule", "table", "staging", "column", "type", "staged"}
 LOAD_TEMPLATE = {
     "table": "nbac_schedule",
     "staging": "_load_nbac_schedule_0123abcd",
@@ -34,14 +34,21 @@ LOAD_TEMPLATE = {
 }
 
 
+TARGET_SHAPED = {"pass1/load_day", "pass2/merge_shot_zones"}
+
+
 @pytest.mark.parametrize("name", SQL_FILES)
 def test_jinja_renders_identifiers_only(name):
     text = (SQL_DIR / f"{name}.sql").read_text()
     variables = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", text))
     if name.startswith("load/"):
         assert variables <= LOAD_VARIABLES
+    elif name in TARGET_SHAPED:
+        # the output table's shape (nba_backfill.target): loops over column names and
+        # NUMERIC scales, each checked by check_template (identifiers, small integers)
+        assert variables <= {"raw", "analytics", "reference", "schedule", "c"}
     else:
-        assert variables <= {"raw", "analytics", "reference"}
+        assert variables <= {"raw", "analytics", "reference", "schedule"}
         assert "{%" not in text  # no logic, no loops: identifiers only
     # every value the statement uses is a @parameter (no date or number literal compared
     # with game_date)

@@ -99,11 +99,6 @@ class TargetShape:
     def by_name(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns}
 
-    @property
-    def native(self) -> bool:
-        """Our own DDL's table (nothing besides, nothing required but the keys)."""
-        return not self.extra_written and not self.numeric and not self.pass2_blocked_by
-
     def missing(self) -> list[tuple[str, str]]:
         have = self.by_name
         return [(n, t) for n, t in needed() if n not in have]
